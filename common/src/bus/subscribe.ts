@@ -1,0 +1,73 @@
+import type { Logger } from '../log';
+import { parseEnvelope, type EventEnvelope, type EventSubject } from '../events/contract';
+import type { Consumer, Delivery, EventBus } from './event-bus';
+
+/**
+ * Thrown by a handler that cannot apply an event yet (e.g. it is ahead of a version it has not
+ * seen): the event comes back later, without an error in the log.
+ */
+export class RetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs = 250,
+  ) {
+    super(message);
+  }
+}
+
+export interface SubscribeOptions<S extends EventSubject> {
+  durable: string;
+  subject: S;
+  handler: (event: EventEnvelope<S>) => Promise<void>;
+  /** After this many deliveries a failing event is dead-lettered so it cannot block the rest. */
+  maxDeliver?: number;
+  ackWaitMs?: number;
+}
+
+const DEFAULT_MAX_DELIVER = 20;
+
+/**
+ * Subscribes a typed handler: a message that fails its schema is dead-lettered at once, a
+ * handler failure is retried with backoff, and the message is acked only after the handler
+ * resolved (for inbox handlers: after their transaction committed).
+ */
+export function subscribe<S extends EventSubject>(
+  bus: EventBus,
+  log: Logger,
+  opts: SubscribeOptions<S>,
+): Promise<Consumer> {
+  const maxDeliver = opts.maxDeliver ?? DEFAULT_MAX_DELIVER;
+  const deadLetter = async (d: Delivery, reason: string) => {
+    log.error({ subject: opts.subject, durable: opts.durable, reason }, 'event dead-lettered');
+    await bus.deadLetter(opts.subject, d.body, reason);
+    d.term();
+  };
+  return bus.consume(
+    { durable: opts.durable, subject: opts.subject, ackWaitMs: opts.ackWaitMs ?? 30_000 },
+    async (d) => {
+      const parsed = parseEnvelope(opts.subject, d.body);
+      if (!parsed.ok) {
+        await deadLetter(d, parsed.reason);
+        return;
+      }
+      try {
+        await opts.handler(parsed.envelope);
+        d.ack();
+      } catch (err) {
+        const retry = err instanceof RetryLaterError;
+        if (d.deliveryCount >= maxDeliver) {
+          await deadLetter(d, `failed ${d.deliveryCount} times: ${String(err)}`);
+          return;
+        }
+        if (!retry) {
+          log.warn({ err, subject: opts.subject, eventId: parsed.envelope.id, attempt: d.deliveryCount }, 'handler failed');
+        }
+        d.nak(retry ? err.delayMs : backoff(d.deliveryCount));
+      }
+    },
+  );
+}
+
+function backoff(attempt: number): number {
+  return Math.min(100 * 2 ** (attempt - 1), 10_000);
+}

@@ -1,0 +1,38 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../log';
+import { HttpError, NotFoundError, PayloadTooLargeError, BadRequestError } from './http-errors';
+
+/** Errors thrown by body-parser carry a `type` and a `status`; map the ones a client can cause. */
+function fromBodyParser(err: unknown): HttpError | undefined {
+  if (typeof err !== 'object' || err === null || !('type' in err)) return undefined;
+  switch ((err as { type: unknown }).type) {
+    case 'entity.parse.failed':
+      return new BadRequestError('Malformed JSON in request body');
+    case 'entity.too.large':
+      return new PayloadTooLargeError();
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new BadRequestError('Unsupported request body encoding');
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return new BadRequestError('Incomplete request body');
+    default:
+      return undefined;
+  }
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const known = err instanceof HttpError ? err : fromBodyParser(err);
+    if (known) {
+      res.status(known.status).json({ errors: known.serialize() });
+      return;
+    }
+    log.error({ err, requestId: req.id, method: req.method, url: req.originalUrl }, 'unexpected error');
+    res.status(500).json({ errors: [{ message: `Something went wrong (request ${req.id})` }] });
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new NotFoundError(`No route for ${req.method} ${req.originalUrl.split('?')[0]}`));
+};

@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Router } from 'express';
+import { errorHandler, notFoundHandler } from '../errors/error-handler';
+import type { Logger } from '../log';
+import type { SessionTokens } from '../session/session';
+import { currentUser } from './session-middleware';
+
+export interface Mount {
+  /** The ingress prefix, e.g. `/api/users`. */
+  prefix: string;
+  router: Router;
+}
+
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+/**
+ * The HTTP shell every service shares, whether it runs alone or mounted beside the others in
+ * one process: request ids, a 100 kB JSON body limit, the current user, JSON errors.
+ */
+export function createHttpApp(opts: { log: Logger; tokens: SessionTokens; mounts: Mount[] }): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Behind an ingress or the local gateway: trust proxies on private networks for req.secure.
+  app.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback, linklocal, uniquelocal');
+  app.use((req, res, next) => {
+    const given = req.get('x-request-id');
+    req.id = given && REQUEST_ID.test(given) ? given : randomUUID();
+    res.set('x-request-id', req.id);
+    next();
+  });
+  app.use(express.json({ limit: '100kb' }));
+  app.use(currentUser(opts.tokens));
+  for (const m of opts.mounts) app.use(m.prefix, m.router);
+  app.use('/api', notFoundHandler);
+  app.use(errorHandler(opts.log));
+  return app;
+}

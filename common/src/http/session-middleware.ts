@@ -1,0 +1,46 @@
+import type { CookieOptions, Request, RequestHandler, Response } from 'express';
+import { parse as parseCookies } from 'cookie';
+import { NotAuthorizedError } from '../errors/http-errors';
+import { SESSION_COOKIE, type SessionTokens, type SessionUser } from '../session/session';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    id: string;
+    currentUser?: SessionUser;
+  }
+}
+
+/** Sets `req.currentUser` from a valid session cookie; anything else means signed out. */
+export function currentUser(tokens: SessionTokens): RequestHandler {
+  return (req, _res, next) => {
+    const header = req.headers.cookie;
+    if (header) {
+      const token = parseCookies(header)[SESSION_COOKIE];
+      const user = token ? tokens.verify(token) : null;
+      if (user) req.currentUser = user;
+    }
+    next();
+  };
+}
+
+export const requireAuth: RequestHandler = (req, _res, next) => {
+  next(req.currentUser ? undefined : new NotAuthorizedError());
+};
+
+/** The signed-in user, for handlers behind requireAuth. */
+export function userOf(req: Request): SessionUser {
+  if (!req.currentUser) throw new NotAuthorizedError();
+  return req.currentUser;
+}
+
+function cookieOptions(req: Request): CookieOptions {
+  return { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' };
+}
+
+export function setSessionCookie(req: Request, res: Response, tokens: SessionTokens, user: SessionUser): void {
+  res.cookie(SESSION_COOKIE, tokens.sign(user), { ...cookieOptions(req), maxAge: tokens.ttlSeconds * 1000 });
+}
+
+export function clearSessionCookie(req: Request, res: Response): void {
+  res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+}

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { Database, Queryable } from '../db/database';
+import type { EventBus } from '../bus/event-bus';
+import { eventSchemas, type EventData, type EventSubject } from '../events/contract';
+import type { Logger } from '../log';
+
+/** A transaction that can also publish: the event row commits or rolls back with the change. */
+export interface Tx extends Queryable {
+  publish<S extends EventSubject>(subject: S, data: EventData<S>): Promise<void>;
+}
+
+export interface OutboxOptions {
+  /** How often the relay looks for rows left behind (e.g. by a crash between commit and publish). */
+  pollMs?: number;
+  batchSize?: number;
+}
+
+interface OutboxRow {
+  [key: string]: unknown;
+  seq: string;
+  id: string;
+  subject: EventSubject;
+  payload: unknown;
+  created_at: Date;
+}
+
+/**
+ * The transactional outbox and its relay. An event is published if and only if the transaction
+ * that wrote it committed; the relay publishes with the row id as the bus message id, so a
+ * relay that dies after publishing but before deleting the row causes no duplicate, and
+ * several relays (replicas) never publish one row twice at once (SKIP LOCKED).
+ */
+export class Outbox {
+  private readonly pollMs: number;
+  private readonly batchSize: number;
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private again = false;
+  private running = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    opts: OutboxOptions = {},
+  ) {
+    this.pollMs = opts.pollMs ?? 1000;
+    this.batchSize = opts.batchSize ?? 100;
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    let wrote = false;
+    const result = await this.db.transaction((q) =>
+      fn({
+        query: (sql, params) => q.query(sql, params),
+        exec: (sql) => q.exec(sql),
+        publish: async (subject, data) => {
+          // A payload that breaks the contract is a bug here, not something for consumers to discover.
+          const checked = eventSchemas[subject].parse(data);
+          await q.query('INSERT INTO outbox (id, subject, payload) VALUES ($1, $2, $3)', [
+            randomUUID(),
+            subject,
+            JSON.stringify(checked),
+          ]);
+          wrote = true;
+        },
+      }),
+    );
+    if (wrote) this.kick();
+    return result;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.timer = setInterval(() => this.kick(), this.pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearInterval(this.timer);
+    await this.flushing;
+  }
+
+  /** Publishes what is pending now; resolves when the outbox was empty at some point after the call. */
+  async drain(): Promise<void> {
+    this.kick();
+    while (this.flushing) await this.flushing;
+  }
+
+  private kick(): void {
+    if (!this.running) return;
+    if (this.flushing) {
+      this.again = true;
+      return;
+    }
+    this.flushing = this.flushLoop().finally(() => {
+      this.flushing = undefined;
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        while ((await this.publishBatch()) === this.batchSize && this.running);
+      } catch (err) {
+        this.log.warn({ err }, 'outbox relay could not publish; will retry');
+        return;
+      }
+    } while (this.again && this.running);
+  }
+
+  private publishBatch(): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<OutboxRow>(
+        `SELECT seq, id, subject, payload, created_at FROM outbox
+         ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.batchSize],
+      );
+      for (const row of rows) {
+        const envelope = { id: row.id, subject: row.subject, occurredAt: row.created_at.toISOString(), data: row.payload };
+        await this.bus.publish(row.subject, row.id, JSON.stringify(envelope));
+      }
+      if (rows.length > 0) {
+        await tx.query('DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
+      }
+      return rows.length;
+    });
+  }
+}
