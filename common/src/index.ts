@@ -16,3 +16,7 @@ export * from './http/session-middleware';
 export * from './http/validate';
 export * from './http/create-app';
 export * from './log';
+export * from './db/errors';
+export * from './runtime/service';
+export * from './runtime/config';
+export * from './runtime/run-service';

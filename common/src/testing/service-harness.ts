@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import type { Express } from 'express';
+import type { EventBus } from '../bus/event-bus';
+import { subscribe } from '../bus/subscribe';
+import type { Database } from '../db/database';
+import type { EventEnvelope, EventSubject } from '../events/contract';
+import { createHttpApp } from '../http/create-app';
+import { createLogger } from '../log';
+import type { Service, ServiceFactory } from '../runtime/service';
+import { SessionTokens } from '../session/session';
+import { freshBus, freshDatabase, type BusKind, type DatabaseKind } from './test-infra';
+
+export interface ServiceHarness {
+  app: Express;
+  service: Service;
+  db: Database;
+  bus: EventBus;
+  tokens: SessionTokens;
+  jwtKey: string;
+  /** Collects every event published on `subject` from now on (and before: durables start at the beginning). */
+  events<S extends EventSubject>(subject: S): Promise<EventEnvelope<S>[]>;
+  dispose(): Promise<void>;
+}
+
+export const testJwtKey = (): string => randomBytes(32).toString('hex');
+
+/** Starts a service on a fresh database and bus of the given kinds, with its HTTP app. */
+export async function startService(
+  factory: ServiceFactory,
+  kinds: { db: DatabaseKind; bus: BusKind },
+  env: NodeJS.ProcessEnv = {},
+): Promise<ServiceHarness> {
+  const d = await freshDatabase(kinds.db);
+  const b = await freshBus(kinds.bus);
+  const log = createLogger('test');
+  const jwtKey = testJwtKey();
+  const tokens = new SessionTokens(jwtKey);
+  const service = factory({ db: d.value, bus: b.value, log, tokens, env });
+  await service.start();
+  const app = createHttpApp({ log, tokens, mounts: service.mounts });
+  let collectors = 0;
+  return {
+    app,
+    service,
+    db: d.value,
+    bus: b.value,
+    tokens,
+    jwtKey,
+    async events<S extends EventSubject>(subject: S) {
+      const seen: EventEnvelope<S>[] = [];
+      await subscribe(b.value, log, {
+        durable: `test-collector-${++collectors}`,
+        subject,
+        handler: async (e) => void seen.push(e),
+      });
+      return seen;
+    },
+    async dispose() {
+      await service.stop();
+      await b.dispose();
+      await d.dispose();
+    },
+  };
+}
