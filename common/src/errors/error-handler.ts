@@ -5,7 +5,7 @@ import { HttpError, NotFoundError, PayloadTooLargeError, BadRequestError } from 
 /** Errors thrown by body-parser carry a `type` and a `status`; map the ones a client can cause. */
 function fromBodyParser(err: unknown): HttpError | undefined {
   if (typeof err !== 'object' || err === null || !('type' in err)) return undefined;
-  switch ((err as { type: unknown }).type) {
+  switch ((err).type) {
     case 'entity.parse.failed':
       return new BadRequestError('Malformed JSON in request body');
     case 'entity.too.large':

@@ -25,7 +25,7 @@ describe.each(runtimes)('outbox, inbox and bus on %s + %s', (dbKind, busKind) =>
   beforeEach(async () => {
     const d = await freshDatabase(dbKind);
     const b = await freshBus(busKind);
-    disposers.push(b.dispose, d.dispose);
+    disposers.push(() => b.dispose(), () => d.dispose());
     db = d.value;
     bus = b.value;
     await migrate(db, [

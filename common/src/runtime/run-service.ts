@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { JetStreamBus } from '../bus/jetstream-bus';
 import { MemoryBus } from '../bus/memory-bus';
 import type { EventBus } from '../bus/event-bus';
@@ -9,7 +10,7 @@ import { PgliteDatabase } from '../db/pglite-database';
 import { createHttpApp } from '../http/create-app';
 import { createLogger } from '../log';
 import { SessionTokens } from '../session/session';
-import { intFromEnv, requiredEnv } from './config';
+import { portFromEnv, requiredEnv } from './config';
 import type { ServiceFactory } from './service';
 
 /**
@@ -33,14 +34,26 @@ export async function runService(name: string, factory: ServiceFactory, env = pr
   const service = factory({ db, bus, log, tokens, env });
   await service.start();
   const app = createHttpApp({ log, tokens, mounts: service.mounts });
-  const port = intFromEnv(env, 'PORT', 3000);
-  const server = app.listen(port, () => log.info({ port }, `${name} listening`));
+  const port = portFromEnv(env, 3000);
+  const server = await listen(app, port);
+  log.info({ port: portOf(server) }, `${name} listening on http://localhost:${portOf(server)}`);
   onShutdown(log, async () => {
     await closeServer(server);
     await service.stop();
     await bus.close();
     await db.close();
   });
+}
+
+export function listen(app: Express, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, (err?: Error) => (err ? reject(err) : resolve(server)));
+  });
+}
+
+export function portOf(server: Server): number {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
 }
 
 export function closeServer(server: Server): Promise<void> {
