@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { SessionTokens, type EventEnvelope } from '@ticketyboo/common';
-import { eventually, startService, type BusKind, type DatabaseKind, type ServiceHarness } from '@ticketyboo/common/testing';
+import { bothRuntimes, eventually, startService, type ServiceHarness } from '@ticketyboo/common/testing';
 import { createAuthService } from './auth-service';
-
-const runtimes: [DatabaseKind, BusKind][] = [
-  ['postgres', 'jetstream'],
-  ['pglite', 'memory'],
-];
 
 const uniqueEmail = () => `user-${randomUUID().slice(0, 8)}@example.com`;
 const PASSWORD = 'correct horse battery';
@@ -19,7 +14,7 @@ function sessionCookie(res: request.Response): string {
   return c;
 }
 
-describe.each(runtimes)('auth on %s + %s', (dbKind, busKind) => {
+describe.each(bothRuntimes)('auth on %s + %s', (dbKind, busKind) => {
   let h: ServiceHarness;
   let created: EventEnvelope<'user.created'>[];
   let updated: EventEnvelope<'user.updated'>[];

@@ -12,11 +12,13 @@ import {
   type ServiceFactory,
 } from '@ticketyboo/common';
 import { createAuthService } from '@ticketyboo/auth';
+import { createTicketsService } from '@ticketyboo/tickets';
 import { landingPage } from './landing-page';
 
 /** Every service of the marketplace, in the order they start. */
 export const services: Record<string, ServiceFactory> = {
   auth: createAuthService,
+  tickets: createTicketsService,
 };
 
 export interface Marketplace {

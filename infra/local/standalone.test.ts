@@ -46,6 +46,36 @@ describe('npm start (the single-process marketplace)', () => {
     }
   }, 60_000);
 
+  it('serves tickets: a signed-in user lists one, everyone sees it, only the seller edits it', async () => {
+    const app = await start({ DATA_DIR: dataDir, JWT_KEY: '' });
+    try {
+      const seller = await json(app.base, '/api/users/signup', {
+        method: 'POST',
+        body: JSON.stringify({ email: 'seller@example.com', password: 'a long password' }),
+      });
+      const listed = await json(app.base, '/api/tickets', {
+        method: 'POST',
+        headers: { cookie: seller.cookie! },
+        body: JSON.stringify({ title: 'Glastonbury Friday', price: 120.5 }),
+      });
+      expect(listed).toMatchObject({ status: 201, body: { title: 'Glastonbury Friday', price: 120.5, status: 'available' } });
+      const id = (listed.body as { id: string }).id;
+      const all = await json(app.base, '/api/tickets');
+      expect(all.body).toEqual([listed.body]);
+      const edited = await json(app.base, `/api/tickets/${id}`, {
+        method: 'PUT',
+        headers: { cookie: seller.cookie! },
+        body: JSON.stringify({ title: 'Glastonbury Friday', price: 99 }),
+      });
+      expect(edited).toMatchObject({ status: 200, body: { price: 99, version: 1 } });
+      const prices = await json(app.base, `/api/tickets/${id}/prices`);
+      expect((prices.body as { price: number }[]).map((p) => p.price)).toEqual([120.5, 99]);
+      expect((await json(app.base, '/api/tickets', { method: 'POST', body: '{}' })).status).toBe(401);
+    } finally {
+      expect(await stop(app)).toBe(0);
+    }
+  }, 60_000);
+
   it('refuses to start in production without JWT_KEY', async () => {
     await expect(start({ DATA_DIR: dataDir, JWT_KEY: '', NODE_ENV: 'production' })).rejects.toThrow(
       /exited with 1: JWT_KEY must be set when NODE_ENV=production/,

@@ -7,7 +7,9 @@ export class PgliteDatabase implements Database {
 
   static async open(dataDir?: string): Promise<PgliteDatabase> {
     // Match the `pg` adapter: bigints arrive as strings.
-    const options = { parsers: { 20: (v: string) => v } };
+    // pg_trgm serves substring search, as on the PostgreSQL server. Its module is ESM-only.
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+    const options = { parsers: { 20: (v: string) => v }, extensions: { pg_trgm } };
     const pg = dataDir ? await PGlite.create(dataDir, options) : await PGlite.create(options);
     return new PgliteDatabase(pg);
   }

@@ -2,21 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { migrate, MemoryBus, Outbox, consumeWithInbox, createLogger, RetryLaterError, subscribe } from '../index';
 import type { Database, EventBus, EventData, EventEnvelope } from '../index';
-import { eventually, freshBus, freshDatabase, type BusKind, type DatabaseKind } from '../testing';
+import { bothRuntimes, eventually, freshBus, freshDatabase } from '../testing';
 import { JetStreamBus } from '../bus/jetstream-bus';
 
 const log = createLogger('test');
-
-const runtimes: [DatabaseKind, BusKind][] = [
-  ['postgres', 'jetstream'],
-  ['pglite', 'memory'],
-];
 
 function user(email = `u${randomUUID().slice(0, 8)}@example.com`, version = 0): EventData<'user.created'> {
   return { id: randomUUID(), email, version };
 }
 
-describe.each(runtimes)('outbox, inbox and bus on %s + %s', (dbKind, busKind) => {
+describe.each(bothRuntimes)('outbox, inbox and bus on %s + %s', (dbKind, busKind) => {
   let db: Database;
   let bus: EventBus;
   let outbox: Outbox;

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import type { EventBus } from '../bus/event-bus';
 import { subscribe } from '../bus/subscribe';
 import type { Database } from '../db/database';
-import type { EventEnvelope, EventSubject } from '../events/contract';
+import type { EventData, EventEnvelope, EventSubject } from '../events/contract';
 import { createHttpApp } from '../http/create-app';
 import { createLogger } from '../log';
 import type { Service, ServiceFactory } from '../runtime/service';
@@ -61,4 +61,21 @@ export async function startService(
       await d.dispose();
     },
   };
+}
+
+/** Publishes an event the way another service's outbox relay would. */
+export async function publishEvent<S extends EventSubject>(
+  bus: EventBus,
+  subject: S,
+  data: EventData<S>,
+  id: string = randomUUID(),
+): Promise<string> {
+  const envelope: EventEnvelope<S> = { id, subject, occurredAt: new Date().toISOString(), data };
+  await bus.publish(subject, randomUUID(), JSON.stringify(envelope));
+  return id;
+}
+
+/** A signed-in user's cookie, minted with the service's key (auth is another service). */
+export function sessionCookieFor(tokens: SessionTokens, user: { id: string; email: string }): string {
+  return `session=${tokens.sign(user)}`;
 }

@@ -96,3 +96,9 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** The two runtimes every contract and service suite runs on: the real servers, and the embedded adapters. */
+export const bothRuntimes: [DatabaseKind, BusKind][] = [
+  ['postgres', 'jetstream'],
+  ['pglite', 'memory'],
+];

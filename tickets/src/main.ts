@@ -1,0 +1,4 @@
+import { runService } from '@ticketyboo/common';
+import { createTicketsService } from './tickets-service';
+
+void runService('tickets', createTicketsService);
