@@ -18,7 +18,7 @@ const ticket = z.object({
   version,
 });
 
-export const orderStatus = z.enum(['created', 'awaiting:payment', 'complete', 'cancelled']);
+export const orderStatus = z.enum(['created', 'complete', 'cancelled']);
 
 /**
  * The one event map: subject → runtime schema. Every payload of an entity event carries the

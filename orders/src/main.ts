@@ -1,0 +1,4 @@
+import { runService } from '@ticketyboo/common';
+import { createOrdersService } from './orders-service';
+
+void runService('orders', createOrdersService);

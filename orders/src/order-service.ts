@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ConflictError,
+  ForbiddenError,
+  isUniqueViolation,
+  NotFoundError,
+  type Database,
+  type EventData,
+  type Outbox,
+  type Tx,
+} from '@ticketyboo/common';
+import { cancelledEvent, createdEvent, type Order } from './order';
+import { ONE_HOLDER_PER_TICKET, type OrderRepository } from './order-repository';
+import type { ReplicaTicket, TicketReplicaRepository } from './ticket-replica-repository';
+
+export interface OrderRules {
+  /** How long an order holds its ticket while the buyer pays. */
+  lockSeconds: number;
+  /** How long to wait for a just-listed ticket to reach this service's replica before a 404. */
+  replicaWaitMs: number;
+}
+
+const RESERVED = 'Ticket is already reserved';
+
+/**
+ * Orders are the lock. The database decides who gets a ticket: a partial unique index admits
+ * one order per ticket that is unpaid or paid, so racing buyers get one order and 409s, never
+ * two orders. An unpaid order past its expiry holds nothing, even before its expiry event
+ * arrives: the next buyer's order cancels it in the same transaction.
+ */
+export class OrderService {
+  constructor(
+    private readonly db: Database,
+    private readonly outbox: Outbox,
+    private readonly orders: OrderRepository,
+    private readonly tickets: TicketReplicaRepository,
+    private readonly rules: OrderRules,
+  ) {}
+
+  async place(buyerId: string, ticketId: string): Promise<Order> {
+    const ticket = await this.waitForTicket(ticketId);
+    if (ticket.userId === buyerId) throw new ForbiddenError('You cannot buy your own ticket');
+    try {
+      return await this.outbox.transaction(async (tx) => {
+        for (const overdue of await this.orders.cancelOverdue(tx, ticketId)) {
+          await tx.publish('order.cancelled', cancelledEvent(overdue, 'expired'));
+        }
+        const order = await this.orders.insert(tx, {
+          id: randomUUID(),
+          userId: buyerId,
+          ticket: { id: ticket.id, title: ticket.title, priceCents: ticket.priceCents },
+          lockSeconds: this.rules.lockSeconds,
+        });
+        await tx.publish('order.created', createdEvent(order));
+        return order;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, ONE_HOLDER_PER_TICKET)) throw new ConflictError(RESERVED);
+      throw err;
+    }
+  }
+
+  listFor(userId: string): Promise<Order[]> {
+    return this.orders.listByUser(this.db, userId);
+  }
+
+  async getFor(userId: string, orderId: string): Promise<Order> {
+    return ownedBy(userId, await this.orders.findById(this.db, orderId));
+  }
+
+  /** The buyer gives up the order; cancelling a cancelled order changes nothing. */
+  cancel(userId: string, orderId: string): Promise<Order> {
+    return this.outbox.transaction(async (tx) => {
+      const order = ownedBy(userId, await this.orders.findById(tx, orderId));
+      if (order.status === 'cancelled') return order;
+      const cancelled = await this.orders.transition(tx, orderId, 'cancelled');
+      if (!cancelled) throw new ConflictError('Cannot cancel a paid order');
+      await tx.publish('order.cancelled', cancelledEvent(cancelled, 'buyer'));
+      return cancelled;
+    });
+  }
+
+  // --- events ---
+
+  async onOrderExpired(tx: Tx, expired: EventData<'order.expired'>): Promise<void> {
+    const cancelled = await this.orders.transition(tx, expired.id, 'cancelled');
+    if (cancelled) await tx.publish('order.cancelled', cancelledEvent(cancelled, 'expired'));
+  }
+
+  async onChargeCreated(tx: Tx, charge: EventData<'charge.created'>): Promise<void> {
+    if (charge.status === 'succeeded') {
+      // A charge for an order already cancelled completes nothing; payments refunds it.
+      await this.orders.transition(tx, charge.orderId, 'complete');
+    } else if (charge.status === 'failed') {
+      const cancelled = await this.orders.transition(tx, charge.orderId, 'cancelled');
+      if (cancelled) await tx.publish('order.cancelled', cancelledEvent(cancelled, 'payment_failed'));
+    }
+  }
+
+  private async waitForTicket(ticketId: string): Promise<ReplicaTicket> {
+    const deadline = Date.now() + this.rules.replicaWaitMs;
+    for (;;) {
+      const ticket = await this.tickets.find(this.db, ticketId);
+      if (ticket) return ticket;
+      if (Date.now() >= deadline) throw new NotFoundError('Ticket not found');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+function ownedBy(userId: string, order: Order | undefined): Order {
+  if (!order) throw new NotFoundError('Order not found');
+  if (order.userId !== userId) throw new ForbiddenError('This order is not yours');
+  return order;
+}

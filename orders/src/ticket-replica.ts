@@ -1,0 +1,25 @@
+import { RetryLaterError, type EventData, type Tx } from '@ticketyboo/common';
+import type { TicketReplicaRepository } from './ticket-replica-repository';
+
+/**
+ * Applies ticket.created / ticket.updated strictly in version order: an old version is ignored,
+ * and one that skips ahead waits (via redelivery) for the versions it skipped.
+ */
+export class TicketReplica {
+  constructor(private readonly tickets: TicketReplicaRepository) {}
+
+  async apply(tx: Tx, t: EventData<'ticket.created'>): Promise<void> {
+    const next = { id: t.id, title: t.title, priceCents: t.priceCents, userId: t.userId, version: t.version };
+    const current = await this.tickets.find(tx, t.id, { forUpdate: true });
+    if (!current) {
+      if (t.version !== 0) throw new RetryLaterError(`ticket ${t.id} v${t.version} before its creation`);
+      await this.tickets.insert(tx, next);
+      return;
+    }
+    if (t.version <= current.version) return;
+    if (t.version > current.version + 1) {
+      throw new RetryLaterError(`ticket ${t.id} v${t.version} ahead of v${current.version}`);
+    }
+    await this.tickets.update(tx, next);
+  }
+}
