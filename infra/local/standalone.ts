@@ -1,20 +1,34 @@
-import { resolve } from 'node:path';
-import { closeServer, createLogger, listen, onShutdown, portFromEnv, portOf } from '@ticketyboo/common';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { closeServer, createLogger, listen, MemoryBus, onShutdown, PgliteDatabase, portFromEnv, portOf } from '@ticketyboo/common';
 import { loadJwtKey } from './jwt-key';
 import { startMarketplace } from './marketplace';
 
 /** `npm start`: the whole marketplace in one process, nothing to install. */
 async function main(): Promise<void> {
-  const env = process.env;
+  // Embedded everything: a Redis or NATS in the environment is for `npm run start:services`.
+  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: undefined, NATS_URL: undefined, DATABASE_URL: undefined };
   const log = createLogger('ticketyboo');
   const dataDir = resolve(env.DATA_DIR ?? '.data');
   const port = portFromEnv(env, 3000);
-  const marketplace = await startMarketplace({ dataDir, jwtKey: await loadJwtKey(env, dataDir), log, env });
+  const bus = await MemoryBus.open(join(dataDir, 'bus'));
+  const marketplace = await startMarketplace({
+    openDatabase: async (service) => {
+      const dir = join(dataDir, service);
+      await mkdir(dir, { recursive: true });
+      return PgliteDatabase.open(dir);
+    },
+    bus,
+    jwtKey: await loadJwtKey(env, dataDir),
+    log,
+    env,
+  });
   const server = await listen(marketplace.app, port);
   log.info({ dataDir }, `Ticketyboo is running at http://localhost:${portOf(server)}`);
   onShutdown(log, async () => {
     await closeServer(server);
     await marketplace.stop();
+    await bus.close();
   });
 }
 

@@ -28,7 +28,15 @@ export function createHttpApp(opts: { log: Logger; tokens: SessionTokens; mounts
     res.set('x-request-id', req.id);
     next();
   });
-  app.use(express.json({ limit: '100kb' }));
+  app.use(
+    express.json({
+      limit: '100kb',
+      // Kept for signature checks (payment webhooks sign the exact bytes, not the parsed JSON).
+      verify: (req, _res, buf) => {
+        (req as express.Request).rawBody = buf;
+      },
+    }),
+  );
   app.use(currentUser(opts.tokens));
   for (const m of opts.mounts) app.use(m.prefix, m.router);
   app.use('/api', notFoundHandler);

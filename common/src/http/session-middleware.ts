@@ -7,6 +7,8 @@ declare module 'express-serve-static-core' {
   interface Request {
     id: string;
     currentUser?: SessionUser;
+    /** The request body's bytes as received, for JSON requests. */
+    rawBody?: Buffer;
   }
 }
 

@@ -1,0 +1,71 @@
+import { consumeWithInbox, migrate, Outbox, type Consumer, type Service, type ServiceDeps } from '@ticketyboo/common';
+import { BullMqScheduler } from './bullmq-scheduler';
+import { ExpiryRepository } from './expiry-repository';
+import { ExpiryService, type ExpiryOptions } from './expiry-service';
+import { migrations } from './migrations';
+import type { Scheduler } from './scheduler';
+import { Sweeper } from './sweeper';
+import { TimerScheduler } from './timer-scheduler';
+
+// Grace and interval together bound how late a lost timer's expiry can be: about a second.
+const SWEEP_INTERVAL_MS = 500;
+const EXPIRY_OPTIONS: ExpiryOptions = { sweepGraceMs: 500, sweepBatch: 100, rescheduleBatch: 500 };
+
+/** BullMQ on Redis when REDIS_URL is set (production); otherwise in-process timers (`npm start`). */
+export function schedulerFromEnv({ env, log }: Pick<ServiceDeps, 'env' | 'log'>): Scheduler {
+  if (!env.REDIS_URL) return new TimerScheduler(log);
+  return new BullMqScheduler(
+    { redisUrl: env.REDIS_URL, queueName: env.EXPIRATION_QUEUE || 'expiration', prefix: env.BULLMQ_PREFIX || 'bull' },
+    log,
+  );
+}
+
+/** The expiration service's composition root, scheduling with what the environment offers. */
+export function createExpirationService(deps: ServiceDeps): Service {
+  return createExpirationServiceWith(deps, schedulerFromEnv(deps));
+}
+
+/** The composition root with the scheduler given (tests inject one). */
+export function createExpirationServiceWith({ db, bus, log }: ServiceDeps, scheduler: Scheduler): Service {
+  const outbox = new Outbox(db, bus, log);
+  const expiries = new ExpiryService(db, outbox, new ExpiryRepository(), scheduler, log, EXPIRY_OPTIONS);
+  const sweeper = new Sweeper(() => expiries.sweep(), SWEEP_INTERVAL_MS, log);
+  const consumers: Consumer[] = [];
+  return {
+    name: 'expiration',
+    mounts: [],
+    async start() {
+      await migrate(db, migrations);
+      outbox.start();
+      await scheduler.start((orderId) => expiries.fire(orderId));
+      sweeper.start();
+      // The scheduler may have lost what it held (in-process timers always do, Redis can be flushed).
+      const rescheduled = await expiries.reschedulePending();
+      log.info({ rescheduled }, 'pending expiries rescheduled');
+      const service = 'expiration';
+      consumers.push(
+        await consumeWithInbox(outbox, bus, log, {
+          service,
+          subject: 'order.created',
+          handler: (tx, data) => expiries.onOrderCreated(tx, data),
+        }),
+        await consumeWithInbox(outbox, bus, log, {
+          service,
+          subject: 'order.cancelled',
+          handler: (tx, data) => expiries.onOrderCancelled(tx, data),
+        }),
+        await consumeWithInbox(outbox, bus, log, {
+          service,
+          subject: 'charge.created',
+          handler: (tx, data) => expiries.onChargeCreated(tx, data),
+        }),
+      );
+    },
+    async stop() {
+      await Promise.all(consumers.splice(0).map((c) => c.stop()));
+      await sweeper.stop();
+      await scheduler.stop();
+      await outbox.stop();
+    },
+  };
+}
