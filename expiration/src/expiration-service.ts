@@ -1,4 +1,4 @@
-import { consumeWithInbox, migrate, Outbox, type Consumer, type Service, type ServiceDeps } from '@ticketyboo/common';
+import { consumeAllWithInbox, migrate, Outbox, type Consumer, type Service, type ServiceDeps } from '@ticketyboo/common';
 import { BullMqScheduler } from './bullmq-scheduler';
 import { ExpiryRepository } from './expiry-repository';
 import { ExpiryService, type ExpiryOptions } from './expiry-service';
@@ -42,23 +42,12 @@ export function createExpirationServiceWith({ db, bus, log }: ServiceDeps, sched
       // The scheduler may have lost what it held (in-process timers always do, Redis can be flushed).
       const rescheduled = await expiries.reschedulePending();
       log.info({ rescheduled }, 'pending expiries rescheduled');
-      const service = 'expiration';
       consumers.push(
-        await consumeWithInbox(outbox, bus, log, {
-          service,
-          subject: 'order.created',
-          handler: (tx, data) => expiries.onOrderCreated(tx, data),
-        }),
-        await consumeWithInbox(outbox, bus, log, {
-          service,
-          subject: 'order.cancelled',
-          handler: (tx, data) => expiries.onOrderCancelled(tx, data),
-        }),
-        await consumeWithInbox(outbox, bus, log, {
-          service,
-          subject: 'charge.created',
-          handler: (tx, data) => expiries.onChargeCreated(tx, data),
-        }),
+        ...(await consumeAllWithInbox(outbox, bus, log, 'expiration', {
+          'order.created': (tx, data) => expiries.onOrderCreated(tx, data),
+          'order.cancelled': (tx, data) => expiries.onOrderCancelled(tx, data),
+          'charge.created': (tx, data) => expiries.onChargeCreated(tx, data),
+        })),
       );
     },
     async stop() {

@@ -1,5 +1,5 @@
 import {
-  consumeWithInbox,
+  consumeAllWithInbox,
   intFromEnv,
   migrate,
   Outbox,
@@ -30,28 +30,13 @@ export function createOrdersService({ db, bus, log, env }: ServiceDeps): Service
     async start() {
       await migrate(db, migrations);
       outbox.start();
-      const service = 'orders';
       consumers.push(
-        await consumeWithInbox(outbox, bus, log, {
-          service,
-          subject: 'ticket.created',
-          handler: (tx, data) => replica.apply(tx, data),
-        }),
-        await consumeWithInbox(outbox, bus, log, {
-          service,
-          subject: 'ticket.updated',
-          handler: (tx, data) => replica.apply(tx, data),
-        }),
-        await consumeWithInbox(outbox, bus, log, {
-          service,
-          subject: 'order.expired',
-          handler: (tx, data) => orders.onOrderExpired(tx, data),
-        }),
-        await consumeWithInbox(outbox, bus, log, {
-          service,
-          subject: 'charge.created',
-          handler: (tx, data) => orders.onChargeCreated(tx, data),
-        }),
+        ...(await consumeAllWithInbox(outbox, bus, log, 'orders', {
+          'ticket.created': (tx, data) => replica.apply(tx, data),
+          'ticket.updated': (tx, data) => replica.apply(tx, data),
+          'order.expired': (tx, data) => orders.onOrderExpired(tx, data),
+          'charge.created': (tx, data) => orders.onChargeCreated(tx, data),
+        })),
       );
     },
     async stop() {

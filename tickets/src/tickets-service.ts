@@ -1,4 +1,4 @@
-import { consumeWithInbox, migrate, Outbox, type Consumer, type Service, type ServiceDeps } from '@ticketyboo/common';
+import { consumeAllWithInbox, migrate, Outbox, type Consumer, type Service, type ServiceDeps } from '@ticketyboo/common';
 import { migrations } from './migrations';
 import { ticketRoutes } from './routes';
 import { TicketRepository } from './ticket-repository';
@@ -15,23 +15,12 @@ export function createTicketsService({ db, bus, log }: ServiceDeps): Service {
     async start() {
       await migrate(db, migrations);
       outbox.start();
-      const service = 'tickets';
       consumers.push(
-        await consumeWithInbox(outbox, bus, log, {
-          service,
-          subject: 'order.created',
-          handler: (tx, data) => tickets.onOrderCreated(tx, data),
-        }),
-        await consumeWithInbox(outbox, bus, log, {
-          service,
-          subject: 'order.cancelled',
-          handler: (tx, data) => tickets.onOrderCancelled(tx, data),
-        }),
-        await consumeWithInbox(outbox, bus, log, {
-          service,
-          subject: 'charge.created',
-          handler: (tx, data) => tickets.onChargeCreated(tx, data),
-        }),
+        ...(await consumeAllWithInbox(outbox, bus, log, 'tickets', {
+          'order.created': (tx, data) => tickets.onOrderCreated(tx, data),
+          'order.cancelled': (tx, data) => tickets.onOrderCancelled(tx, data),
+          'charge.created': (tx, data) => tickets.onChargeCreated(tx, data),
+        })),
       );
     },
     async stop() {

@@ -39,3 +39,24 @@ export function consumeWithInbox<S extends EventSubject>(
       }),
   });
 }
+
+/** One handler per subject a service consumes through its inbox. */
+export type InboxHandlers = {
+  [S in EventSubject]?: (tx: Tx, data: EventData<S>, event: EventEnvelope<S>) => Promise<void>;
+};
+
+/** Starts a durable inbox consumer for each subject in `handlers`, in order. */
+export async function consumeAllWithInbox(
+  outbox: Outbox,
+  bus: EventBus,
+  log: Logger,
+  service: string,
+  handlers: InboxHandlers,
+): Promise<Consumer[]> {
+  const consumers: Consumer[] = [];
+  for (const subject of Object.keys(handlers) as EventSubject[]) {
+    const handler = handlers[subject] as InboxHandlerOptions<EventSubject>['handler'];
+    consumers.push(await consumeWithInbox(outbox, bus, log, { service, subject, handler }));
+  }
+  return consumers;
+}
