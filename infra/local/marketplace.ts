@@ -12,6 +12,7 @@ import { createAuthService } from '@ticketyboo/auth';
 import { createTicketsService } from '@ticketyboo/tickets';
 import { createOrdersService } from '@ticketyboo/orders';
 import { createExpirationService } from '@ticketyboo/expiration';
+import { createPaymentsService } from '@ticketyboo/payments';
 import { landingPage } from './landing-page';
 
 /** Every service of the marketplace, in the order they start. */
@@ -20,6 +21,7 @@ export const services: Record<string, ServiceFactory> = {
   tickets: createTicketsService,
   orders: createOrdersService,
   expiration: createExpirationService,
+  payments: createPaymentsService,
 };
 
 export interface Marketplace {
