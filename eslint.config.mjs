@@ -1,8 +1,22 @@
 import js from '@eslint/js';
+import nextPlugin from '@next/eslint-plugin-next';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.next/**', '.data/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/.next/**',
+      '.data/**',
+      'coverage/**',
+      'test-output/**',
+      '**/next-env.d.ts',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -17,6 +31,16 @@ export default tseslint.config(
       // Handlers implement promise-returning ports; some have nothing to await.
       '@typescript-eslint/require-await': 'off',
     },
+  },
+  {
+    // The Next.js client: the Rules of React and Next's own checks.
+    files: ['client/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+  },
+  {
+    files: ['client/**/*.{ts,tsx}'],
+    ...nextPlugin.configs['core-web-vitals'],
+    settings: { next: { rootDir: 'client' } },
   },
   {
     files: ['**/*.test.ts', '**/testing/**'],

@@ -1,0 +1,15 @@
+/** The cursor of the `rel="next"` page in a Link header, which the tickets list sends when there is more. */
+export function nextCursor(link: string | null): string | null {
+  if (!link) return null;
+  for (const part of link.split(',')) {
+    const m = /<([^>]*)>\s*;\s*rel="?next"?/.exec(part);
+    if (!m?.[1]) continue;
+    return new URL(m[1], 'http://x').searchParams.get('cursor');
+  }
+  return null;
+}
+
+/** A same-site path to return to after signing in; anything else (another origin, `//evil`) goes home. */
+export function safeReturnPath(value: string | null | undefined): string {
+  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+}
