@@ -13,7 +13,6 @@ import { createTicketsService } from '@ticketyboo/tickets';
 import { createOrdersService } from '@ticketyboo/orders';
 import { createExpirationService } from '@ticketyboo/expiration';
 import { createPaymentsService } from '@ticketyboo/payments';
-import { landingPage } from './landing-page';
 
 /** Every service of the marketplace, in the order they start. */
 export const services: Record<string, ServiceFactory> = {
@@ -61,6 +60,5 @@ export async function startMarketplace(opts: MarketplaceOptions): Promise<Market
     throw err;
   }
   const app = createHttpApp({ log: opts.log, tokens, mounts: started.flatMap((s) => s.mounts) });
-  app.get('/', landingPage);
   return { app, stop };
 }

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { closeServer, createLogger, listen, MemoryBus, onShutdown, PgliteDatabase, portFromEnv, portOf } from '@ticketyboo/common';
 import { loadJwtKey } from './jwt-key';
 import { startMarketplace } from './marketplace';
+import { WebClient } from './web-client';
 
 /** `npm start`: the whole marketplace in one process, nothing to install. */
 async function main(): Promise<void> {
@@ -23,10 +24,15 @@ async function main(): Promise<void> {
     log,
     env,
   });
+  // The browser client answers whatever the APIs do not, so it is mounted after them.
+  const client = new WebClient(log);
+  marketplace.app.use(client.handler);
   const server = await listen(marketplace.app, port);
   log.info({ dataDir }, `Ticketyboo is running at http://localhost:${portOf(server)}`);
+  client.start(portOf(server));
   onShutdown(log, async () => {
     await closeServer(server);
+    await client.stop();
     await marketplace.stop();
     await bus.close();
   });
