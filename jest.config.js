@@ -6,6 +6,8 @@ module.exports = {
   },
   testMatch: ['<rootDir>/*/src/**/*.test.ts', '<rootDir>/infra/local/**/*.test.ts', '<rootDir>/client/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/\\.next/'],
+  // The client's end-to-end tests run `npm start`, which serves the built client: build it once, up front.
+  globalSetup: '<rootDir>/client/e2e/global-setup.ts',
   setupFiles: ['<rootDir>/jest.setup.ts'],
   maxWorkers: 2,
   testTimeout: 30_000,
