@@ -48,6 +48,12 @@ describe('an order that is not paid in time', () => {
     const orderPath = await purchase(next.page, ticketPath);
     await next.page.getByLabel('Card token', { exact: true }).waitFor();
     expect(orderPath).toMatch(/^\/orders\//);
+    // My orders shows the live order counting down.
+    await next.page.getByRole('link', { name: 'My orders', exact: true }).click();
+    const live = next.page.getByRole('listitem').filter({ hasText: 'Opera in the park' });
+    await live.getByText('Awaiting payment').waitFor();
+    await live.locator('.time-left').filter({ hasText: /^00:0[1-5] left$/ }).waitFor();
+    await screenshot(next.page, '15-my-orders-live');
 
     await buyer.page.getByRole('link', { name: 'My orders', exact: true }).click();
     await buyer.page.getByRole('listitem').filter({ hasText: 'Opera in the park' }).getByText(/Expired|Cancelled/).waitFor();

@@ -43,6 +43,21 @@ export function ticketStatus(page: Page) {
   return page.locator('.ticket-status .badge');
 }
 
+/** Presses Tab until the focused element is the one named `name` (its text or its label): keyboard-only use. */
+export async function tabTo(page: Page, name: string, maxPresses = 30): Promise<void> {
+  const focusedName = `(() => {
+    const el = document.activeElement;
+    if (!el) return '';
+    const label = el.id ? document.querySelector('label[for="' + el.id + '"]') : null;
+    return (label ? label.textContent : el.textContent || '').trim();
+  })()`;
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press('Tab');
+    if ((await page.evaluate<string>(focusedName)) === name) return;
+  }
+  throw new Error(`Tab never reached "${name}"`);
+}
+
 /** Polls a condition the page cannot express as an element to wait for (a button becoming enabled). */
 export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot, visitor, type Visitor } from './browser';
-import { listTicket, purchase, signUp, ticketStatus, uniqueEmail, waitUntil } from './journeys';
+import { listTicket, purchase, signUp, tabTo, ticketStatus, uniqueEmail, waitUntil } from './journeys';
 import { startMarketplace, type Marketplace } from './marketplace-process';
 
 // Both sides of a sale in real Chromium against `npm start`, with time enough to pay.
@@ -134,9 +134,17 @@ describe('the marketplace in a browser', () => {
     // The decline is an HTTP 402 from the payments API, which Chromium logs; nothing else may be.
     const buyer = await open({ expectedStatuses: [402] });
     await signUp(buyer.page, uniqueEmail('buyer'));
-    await purchase(buyer.page, ticketPath);
-    await buyer.page.getByLabel('Card token', { exact: true }).fill('tok_chargeDeclined');
-    await buyer.page.getByRole('button', { name: 'Pay' }).click();
+    // This buyer uses only the keyboard: Tab to Purchase, then to the card token, Enter to pay.
+    await buyer.page.goto(ticketPath);
+    await ticketStatus(buyer.page).filter({ hasText: 'Available' }).waitFor();
+    await tabTo(buyer.page, 'Purchase');
+    await buyer.page.keyboard.press('Enter');
+    await buyer.page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
+    await buyer.page.getByLabel('Card token', { exact: true }).waitFor();
+    await tabTo(buyer.page, 'Card token');
+    await buyer.page.keyboard.press('ControlOrMeta+A');
+    await buyer.page.keyboard.type('tok_chargeDeclined');
+    await buyer.page.keyboard.press('Enter');
     await buyer.page.getByText('Your card was declined.').waitFor();
     await buyer.page.getByText('the order was cancelled').waitFor();
     await screenshot(buyer.page, '10-order-declined');
