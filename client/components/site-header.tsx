@@ -2,6 +2,12 @@ import Link from 'next/link';
 import { currentUser } from '@/lib/server-api';
 import { SignOutButton } from './sign-out-button';
 
+const SIGNED_IN_LINKS = [
+  { href: '/sell', label: 'Sell tickets' },
+  { href: '/listings', label: 'My listings' },
+  { href: '/orders', label: 'My orders' },
+] as const;
+
 export async function SiteHeader() {
   const user = await currentUser();
   return (
@@ -16,15 +22,11 @@ export async function SiteHeader() {
               <span className="nav-email" title={user.email}>
                 {user.email}
               </span>
-              <Link href="/sell" className="nav-link">
-                Sell tickets
-              </Link>
-              <Link href="/listings" className="nav-link">
-                My listings
-              </Link>
-              <Link href="/orders" className="nav-link">
-                My orders
-              </Link>
+              {SIGNED_IN_LINKS.map((l) => (
+                <Link key={l.href} href={l.href} className="nav-link">
+                  {l.label}
+                </Link>
+              ))}
               <SignOutButton />
             </>
           ) : (
