@@ -15,6 +15,7 @@ export * from './session/session';
 export * from './http/session-middleware';
 export * from './http/validate';
 export * from './http/create-app';
+export * from './http/price';
 export * from './log';
 export * from './db/errors';
 export * from './runtime/service';

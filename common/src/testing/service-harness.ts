@@ -79,3 +79,15 @@ export async function publishEvent<S extends EventSubject>(
 export function sessionCookieFor(tokens: SessionTokens, user: { id: string; email: string }): string {
   return `session=${tokens.sign(user)}`;
 }
+
+/** A signed-in user as another service's tests see one: an id, an email and a session cookie. */
+export interface TestUser {
+  id: string;
+  email: string;
+  cookie: string;
+}
+
+export function newUser(h: Pick<ServiceHarness, 'tokens'>): TestUser {
+  const user = { id: randomUUID(), email: `u-${randomUUID().slice(0, 8)}@example.com` };
+  return { ...user, cookie: sessionCookieFor(h.tokens, user) };
+}
