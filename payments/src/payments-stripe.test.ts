@@ -1,7 +1,7 @@
 import request from 'supertest';
 import Stripe from 'stripe';
 import type { EventEnvelope } from '@ticketyboo/common';
-import { eventually, startService, type ServiceHarness } from '@ticketyboo/common/testing';
+import { eventually, publishEvent, startService, type ServiceHarness } from '@ticketyboo/common/testing';
 import { createPaymentsService } from './payments-service';
 import { FakeStripe, stripeId } from './processor/fake-stripe.test-helpers';
 import { StripeProcessor } from './processor/stripe-processor';
@@ -113,6 +113,19 @@ describe('payments with the Stripe adapter (a local Stripe API) on postgres + je
     // Every attempt went to Stripe under the one key derived from the order, so none could charge twice.
     const keys = new Set(stripe.requests.filter((r) => r.form['metadata[orderId]'] === order.id).map((r) => r.headers['idempotency-key']));
     expect([...keys]).toEqual([`ticketyboo-charge-${order.id}`]);
+  });
+
+  it("sends the buyer's current email to Stripe for the receipt", async () => {
+    await publishEvent(h.bus, 'user.created', { id: buyer.id, email: 'first@example.com', version: 0 });
+    await publishEvent(h.bus, 'user.updated', { id: buyer.id, email: 'now@example.com', version: 1 });
+    await eventually(async () => {
+      const { rows } = await h.db.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [buyer.id]);
+      return rows[0]?.email === 'now@example.com' ? true : undefined;
+    });
+    const order = await knownOrder(h, buyer);
+    await pay(h, buyer, order.id).expect(201);
+    const sent = stripe.requests.find((r) => r.form['metadata[orderId]'] === order.id);
+    expect(sent?.form).toMatchObject({ receipt_email: 'now@example.com', amount: '2500', currency: 'usd' });
   });
 
   it('records a refund Stripe reports (made in the dashboard) and announces it', async () => {
