@@ -16,6 +16,7 @@ export * from './http/session-middleware';
 export * from './http/validate';
 export * from './http/create-app';
 export * from './http/price';
+export * from './http/same-origin';
 export * from './log';
 export * from './db/errors';
 export * from './runtime/service';

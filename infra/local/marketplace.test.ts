@@ -72,7 +72,7 @@ describe.each(runtimes)('a sale across all services on $name', (runtime) => {
       env,
     });
     // Five embedded databases start slowly on a busy two-core machine.
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     // The marketplace closes the databases it was given; disposing them again also drops them.
     await market?.stop();

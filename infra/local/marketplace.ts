@@ -15,7 +15,7 @@ import { createExpirationService } from '@ticketyboo/expiration';
 import { createPaymentsService } from '@ticketyboo/payments';
 import { landingPage } from './landing-page';
 
-/** Every service of the marketplace, in the order they start. */
+/** Every service of the marketplace. */
 export const services: Record<string, ServiceFactory> = {
   auth: createAuthService,
   tickets: createTicketsService,
@@ -48,17 +48,20 @@ export async function startMarketplace(opts: MarketplaceOptions): Promise<Market
     for (const s of started.reverse()) await s.stop();
     for (const db of dbs) await db.close();
   };
-  try {
-    for (const [name, factory] of Object.entries(services)) {
+  // Services are independent of each other (they meet only on the bus), so they start side by side.
+  const results = await Promise.allSettled(
+    Object.entries(services).map(async ([name, factory]) => {
       const db = await opts.openDatabase(name);
       dbs.push(db);
       const service = factory({ db, bus: opts.bus, log: opts.log.child({ service: name }), tokens, env: opts.env });
       await service.start();
       started.push(service);
-    }
-  } catch (err) {
+    }),
+  );
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) {
     await stop();
-    throw err;
+    throw failed.reason;
   }
   const app = createHttpApp({ log: opts.log, tokens, mounts: started.flatMap((s) => s.mounts) });
   app.get('/', landingPage);

@@ -17,7 +17,7 @@ describe('npm start: a whole sale', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'ticketyboo-sale-'));
     app = await spawnEntry('infra/local/standalone.ts', { DATA_DIR: dataDir, JWT_KEY: '', ORDER_EXPIRATION_SECONDS: '2' });
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     expect(await app.stop()).toBe(0);
     await rm(dataDir, { recursive: true, force: true });
@@ -66,5 +66,5 @@ describe('npm start: a whole sale', () => {
 
     // Past every lock's end, the sale stands.
     expect(await ticketStatus(paid)).toBe('sold');
-  }, 60_000);
+  }, 180_000);
 });

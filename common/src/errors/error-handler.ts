@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../log';
-import { HttpError, NotFoundError, PayloadTooLargeError, BadRequestError } from './http-errors';
+import { HttpError, NotFoundError, PayloadTooLargeError, BadRequestError, TooManyRequestsError } from './http-errors';
 
 /** Errors thrown by body-parser carry a `type` and a `status`; map the ones a client can cause. */
 function fromBodyParser(err: unknown): HttpError | undefined {
@@ -25,6 +25,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const known = err instanceof HttpError ? err : fromBodyParser(err);
     if (known) {
+      if (known instanceof TooManyRequestsError) res.set('retry-after', String(known.retryAfterSeconds));
       res.status(known.status).json({ errors: known.serialize() });
       return;
     }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Router } from 'express';
+import helmet from 'helmet';
 import { errorHandler, notFoundHandler } from '../errors/error-handler';
 import type { Logger } from '../log';
 import type { SessionTokens } from '../session/session';
+import { allowedOriginsFromEnv, refuseCrossSite } from './same-origin';
 import { currentUser } from './session-middleware';
 
 export interface Mount {
@@ -15,7 +17,8 @@ const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 /**
  * The HTTP shell every service shares, whether it runs alone or mounted beside the others in
- * one process: request ids, a 100 kB JSON body limit, the current user, JSON errors.
+ * one process: request ids, security headers, a cross-site guard, a 100 kB JSON body limit, the
+ * current user, JSON errors.
  */
 export function createHttpApp(opts: { log: Logger; tokens: SessionTokens; mounts: Mount[] }): express.Express {
   const app = express();
@@ -28,6 +31,12 @@ export function createHttpApp(opts: { log: Logger; tokens: SessionTokens; mounts
     res.set('x-request-id', req.id);
     next();
   });
+  // Only the API: the client's pages set their own headers (Next.js needs its own CSP).
+  app.use('/api', helmet(), (_req, res, next) => {
+    res.set('cache-control', 'no-store');
+    next();
+  });
+  app.use('/api', refuseCrossSite(allowedOriginsFromEnv(process.env)));
   app.use(
     express.json({
       limit: '100kb',

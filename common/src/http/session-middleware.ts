@@ -36,7 +36,8 @@ export function userOf(req: Request): SessionUser {
 }
 
 function cookieOptions(req: Request): CookieOptions {
-  return { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' };
+  // In production the site is https-only, even if a proxy forgot to say the request was https.
+  return { httpOnly: true, sameSite: 'lax', secure: req.secure || process.env.NODE_ENV === 'production', path: '/' };
 }
 
 export function setSessionCookie(req: Request, res: Response, tokens: SessionTokens, user: SessionUser): void {
