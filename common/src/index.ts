@@ -22,3 +22,5 @@ export * from './db/errors';
 export * from './runtime/service';
 export * from './runtime/config';
 export * from './runtime/run-service';
+export * from './observability/context';
+export * from './observability/metrics';

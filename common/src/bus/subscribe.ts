@@ -1,4 +1,6 @@
 import type { Logger } from '../log';
+import { runInContext } from '../observability/context';
+import { eventsConsumed, eventsDeadLettered } from '../observability/metrics';
 import { parseEnvelope, type EventEnvelope, type EventSubject } from '../events/contract';
 import type { Consumer, Delivery, EventBus } from './event-bus';
 
@@ -39,6 +41,7 @@ export function subscribe<S extends EventSubject>(
   const maxDeliver = opts.maxDeliver ?? DEFAULT_MAX_DELIVER;
   const deadLetter = async (d: Delivery, reason: string) => {
     log.error({ subject: opts.subject, durable: opts.durable, reason }, 'event dead-lettered');
+    eventsDeadLettered.inc({ consumer: opts.durable, subject: opts.subject });
     await bus.deadLetter(opts.subject, d.body, reason);
     d.term();
   };
@@ -50,9 +53,15 @@ export function subscribe<S extends EventSubject>(
         await deadLetter(d, parsed.reason);
         return;
       }
+      const { envelope } = parsed;
       try {
-        await opts.handler(parsed.envelope);
+        // The handler's logs and the events it publishes carry the request that started it all.
+        await runInContext({ requestId: envelope.requestId, eventId: envelope.id }, async () => {
+          await opts.handler(envelope);
+          log.debug({ subject: opts.subject, durable: opts.durable, attempt: d.deliveryCount }, 'event handled');
+        });
         d.ack();
+        eventsConsumed.inc({ consumer: opts.durable, subject: opts.subject });
       } catch (err) {
         const retry = err instanceof RetryLaterError;
         if (d.deliveryCount >= maxDeliver) {
@@ -60,7 +69,7 @@ export function subscribe<S extends EventSubject>(
           return;
         }
         if (!retry) {
-          log.warn({ err, subject: opts.subject, eventId: parsed.envelope.id, attempt: d.deliveryCount }, 'handler failed');
+          log.warn({ err, subject: opts.subject, eventId: envelope.id, attempt: d.deliveryCount }, 'handler failed');
         }
         d.nak(retry ? err.delayMs : backoff(d.deliveryCount));
       }

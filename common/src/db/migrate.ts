@@ -25,6 +25,10 @@ export const messagingMigrations: Migration[] = [
         PRIMARY KEY (consumer, event_id)
       );`,
   },
+  {
+    name: 'common_002_outbox_request_id',
+    sql: `ALTER TABLE outbox ADD COLUMN request_id text;`,
+  },
 ];
 
 // Any constant works; it only has to be the same for every replica of a service.

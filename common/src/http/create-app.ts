@@ -4,6 +4,8 @@ import helmet from 'helmet';
 import { errorHandler, notFoundHandler } from '../errors/error-handler';
 import type { Logger } from '../log';
 import type { SessionTokens } from '../session/session';
+import { runInContext } from '../observability/context';
+import { httpDuration, metrics } from '../observability/metrics';
 import { allowedOriginsFromEnv, refuseCrossSite } from './same-origin';
 import { currentUser } from './session-middleware';
 
@@ -29,7 +31,18 @@ export function createHttpApp(opts: { log: Logger; tokens: SessionTokens; mounts
     const given = req.get('x-request-id');
     req.id = given && REQUEST_ID.test(given) ? given : randomUUID();
     res.set('x-request-id', req.id);
-    next();
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      // The route pattern, not the path, so ids do not become label values.
+      const route = req.route ? `${req.baseUrl}${String((req.route as { path: unknown }).path)}` : 'unmatched';
+      httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      opts.log.info({ requestId: req.id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    });
+    runInContext({ requestId: req.id }, next);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('content-type', metrics.contentType).send(await metrics.metrics());
   });
   // Only the API: the client's pages set their own headers (Next.js needs its own CSP).
   app.use('/api', helmet(), (_req, res, next) => {
