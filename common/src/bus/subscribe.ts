@@ -27,6 +27,8 @@ export interface SubscribeOptions<S extends EventSubject> {
 }
 
 const DEFAULT_MAX_DELIVER = 20;
+/** With RetryLater's 250 ms, 20 × 60 waits are five minutes: longer than any outage a consumer should ride out in order. */
+const WAITS_PER_DELIVERY = 60;
 
 /**
  * Subscribes a typed handler: a message that fails its schema is dead-lettered at once, a
@@ -64,7 +66,8 @@ export function subscribe<S extends EventSubject>(
         eventsConsumed.inc({ consumer: opts.durable, subject: opts.subject });
       } catch (err) {
         const retry = err instanceof RetryLaterError;
-        if (d.deliveryCount >= maxDeliver) {
+        // Waiting for an event that is merely late is not failing: it gets far longer before anyone gives up on it.
+        if (d.deliveryCount >= (retry ? maxDeliver * WAITS_PER_DELIVERY : maxDeliver)) {
           await deadLetter(d, `failed ${d.deliveryCount} times: ${String(err)}`);
           return;
         }
