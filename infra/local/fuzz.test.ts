@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import request from 'supertest';
-import { createLogger, type Database } from '@ticketyboo/common';
-import { eventually, freshMemoryBus, freshPglite, testJwtKey, type Disposable } from '@ticketyboo/common/testing';
-import { startMarketplace, type Marketplace } from './marketplace';
+import type { Database } from '@ticketyboo/common';
+import { eventually } from '@ticketyboo/common/testing';
+import { startTestMarketplace, type TestMarketplace } from './marketplace.test-helpers';
 
 /** Values that are wrong for any JSON field we accept: not a string, not a number, or an injection attempt. */
 const notAScalar = fc.oneof(
@@ -83,9 +83,8 @@ async function fingerprint(dbs: Map<string, Database>): Promise<Record<string, s
 }
 
 describe('the API under thousands of malformed requests (npm start runtime)', () => {
-  let market: Marketplace;
-  const dbs = new Map<string, Database>();
-  const owned: Disposable<unknown>[] = [];
+  let market: TestMarketplace;
+  let dbs: Map<string, Database>;
   let buyer: string;
   let seller: string;
   let ticketId: string;
@@ -93,20 +92,8 @@ describe('the API under thousands of malformed requests (npm start runtime)', ()
   let sent = 0;
 
   beforeAll(async () => {
-    const bus = freshMemoryBus();
-    owned.push(bus);
-    market = await startMarketplace({
-      openDatabase: async (name) => {
-        const db = await freshPglite();
-        owned.push(db);
-        dbs.set(name, db.value);
-        return db.value;
-      },
-      bus: bus.value,
-      jwtKey: testJwtKey(),
-      log: createLogger('test'),
-      env: { AUTH_ATTEMPTS_PER_IP: '1000000' },
-    });
+    market = await startTestMarketplace({ env: { AUTH_ATTEMPTS_PER_IP: '1000000' } });
+    dbs = market.dbs;
     const signUp = async (email: string) =>
       (await request(market.app).post('/api/users/signup').send({ email, password: 'a long password' }).expect(201))
         .get('set-cookie')![0]!
@@ -120,10 +107,7 @@ describe('the API under thousands of malformed requests (npm start runtime)', ()
     orderId = (await request(market.app).post('/api/orders').set('Cookie', buyer).send({ ticketId: other }).expect(201)).body.id;
     await eventually(async () => ((await request(market.app).get(`/api/tickets/${other}`)).body.status === 'locked' ? true : undefined));
   }, 180_000);
-  afterAll(async () => {
-    await market.stop();
-    for (const d of owned.reverse()) await d.dispose().catch(() => undefined);
-  });
+  afterAll(() => market.dispose());
 
   /** Sends one request and checks the promise every route makes: a clear 4xx JSON error, never a 5xx. */
   async function send(method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, opts: { cookie?: string; body?: unknown; raw?: string } = {}) {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import request from 'supertest';
-import { createLogger, SessionTokens, type Database, type EventEnvelope } from '@ticketyboo/common';
-import { ControlledBus, eventually, freshPglite, testJwtKey, type Disposable } from '@ticketyboo/common/testing';
-import { startMarketplace, type Marketplace } from './marketplace';
+import { SessionTokens, type Database, type EventEnvelope } from '@ticketyboo/common';
+import { ControlledBus, eventually } from '@ticketyboo/common/testing';
+import { startTestMarketplace, type TestMarketplace } from './marketplace.test-helpers';
 
 /**
  * Model-based test of the lock, on the real handlers and databases: random interleavings of
@@ -94,37 +94,24 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 );
 
 describe('the lock under any interleaving and delivery order (PGlite, real handlers)', () => {
-  let market: Marketplace;
+  let market: TestMarketplace;
   const bus = new ControlledBus();
-  const dbs = new Map<string, Database>();
-  const owned: Disposable<unknown>[] = [];
-  const jwtKey = testJwtKey();
-  const tokens = new SessionTokens(jwtKey);
-  const users = Array.from({ length: 4 }, (_, i) => {
-    const user = { id: randomUUID(), email: `user${i}@example.com` };
-    return { ...user, cookie: `session=${tokens.sign(user)}` };
-  });
-  const seller = users[3]!;
+  let dbs: Map<string, Database>;
+  let users: { id: string; email: string; cookie: string }[];
+  let seller: { cookie: string };
 
   beforeAll(async () => {
-    market = await startMarketplace({
-      openDatabase: async (name) => {
-        const db = await freshPglite();
-        owned.push(db);
-        dbs.set(name, db.value);
-        return db.value;
-      },
-      bus,
-      jwtKey,
-      log: createLogger('test'),
-      // No request waits for a replica: here nothing arrives unless the test delivers it.
-      env: { ORDER_EXPIRATION_SECONDS: '600', REPLICA_WAIT_MS: '1' },
+    // No request waits for a replica: here nothing arrives unless the test delivers it.
+    market = await startTestMarketplace({ bus, env: { ORDER_EXPIRATION_SECONDS: '600', REPLICA_WAIT_MS: '1' } });
+    dbs = market.dbs;
+    const tokens = new SessionTokens(market.jwtKey);
+    users = Array.from({ length: 4 }, (_, i) => {
+      const user = { id: randomUUID(), email: `user${i}@example.com` };
+      return { ...user, cookie: `session=${tokens.sign(user)}` };
     });
+    seller = users[3]!;
   }, 180_000);
-  afterAll(async () => {
-    await market.stop();
-    for (const d of owned.reverse()) await d.dispose().catch(() => undefined);
-  });
+  afterAll(() => market.dispose());
 
   /** Waits until every outbox has handed its events to the bus, so the next step sees them. */
   async function quiesce(): Promise<void> {

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { createLogger } from '@ticketyboo/common';
-import { eventually, freshMemoryBus, freshPglite, testJwtKey, type Disposable } from '@ticketyboo/common/testing';
-import { startMarketplace, type Marketplace } from './marketplace';
+import { eventually } from '@ticketyboo/common/testing';
+import { startTestMarketplace, type TestMarketplace } from './marketplace.test-helpers';
 
 interface LogLine {
   level: number;
@@ -27,8 +27,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 }
 
 describe('observability of the marketplace (npm start runtime)', () => {
-  let market: Marketplace;
-  const owned: Disposable<unknown>[] = [];
+  let market: TestMarketplace;
   const lines: LogLine[] = [];
 
   beforeAll(async () => {
@@ -38,26 +37,11 @@ describe('observability of the marketplace (npm start runtime)', () => {
         done();
       },
     });
-    const bus = freshMemoryBus();
-    owned.push(bus);
     const log = createLogger('ticketyboo', sink);
     log.level = 'debug';
-    market = await startMarketplace({
-      openDatabase: async () => {
-        const db = await freshPglite();
-        owned.push(db);
-        return db.value;
-      },
-      bus: bus.value,
-      jwtKey: testJwtKey(),
-      log,
-      env: { ORDER_EXPIRATION_SECONDS: '1' },
-    });
+    market = await startTestMarketplace({ log, env: { ORDER_EXPIRATION_SECONDS: '1' } });
   }, 180_000);
-  afterAll(async () => {
-    await market.stop();
-    for (const d of owned.reverse()) await d.dispose().catch(() => undefined);
-  });
+  afterAll(() => market.dispose());
 
   const signUp = async (email: string) =>
     (await request(market.app).post('/api/users/signup').send({ email, password: 'a long password' }).expect(201)).get('set-cookie')![0]!.split(';')[0]!;
@@ -102,8 +86,7 @@ describe('observability of the marketplace (npm start runtime)', () => {
   });
 
   it('counts and logs a poison message instead of blocking on it', async () => {
-    const bus = owned[0] as Disposable<import('@ticketyboo/common').EventBus>;
-    await bus.value.publish('ticket.created', 'poison-1', '{"not": "an envelope"}');
+    await market.bus.publish('ticket.created', 'poison-1', '{"not": "an envelope"}');
     await eventually(async () => ((sample(await metricsText(), 'events_dead_lettered_total', { subject: 'ticket.created' }) ?? 0) >= 1 ? true : undefined));
     expect(lines.some((l) => l.msg === 'event dead-lettered' && l.subject === 'ticket.created')).toBe(true);
   });
