@@ -69,7 +69,9 @@ export function authRoutes(users: UserService, tokens: SessionTokens): Router {
     res.json(publicUser(user));
   });
 
-  r.post('/signout', (req, res) => {
+  r.post('/signout', async (req, res) => {
+    // The token itself stays valid until it expires, so every service is told it no longer counts.
+    if (req.session) await users.signout(req.session);
     clearSessionCookie(req, res);
     res.json({});
   });

@@ -3,7 +3,9 @@ import {
   ConflictError,
   isUniqueViolation,
   NotAuthorizedError,
+  sessionRevocations,
   type Database,
+  type Session,
   type Outbox,
   type Tx,
 } from '@ticketyboo/common';
@@ -58,6 +60,14 @@ export class UserService {
     }
     await this.limiter.succeeded(ip, email);
     return user;
+  }
+
+  signout(session: Session): Promise<void> {
+    return this.outbox.transaction(async (tx) => {
+      const revoked = { sid: session.sid, userId: session.user.id, expiresAt: session.expiresAt.toISOString() };
+      await sessionRevocations.revoke(tx, revoked);
+      await tx.publish('session.revoked', revoked);
+    });
   }
 
   /** Changes email and/or password, after checking the current password. */

@@ -24,3 +24,4 @@ export * from './runtime/config';
 export * from './runtime/run-service';
 export * from './observability/context';
 export * from './observability/metrics';
+export * from './session/revocations';

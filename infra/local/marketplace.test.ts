@@ -175,6 +175,14 @@ describe.each(runtimes)('a sale across all services on $name', (runtime) => {
     await buy(bob, listed.id).expect(201);
   });
 
+  it('ends a signed-out session everywhere: a copy of the old cookie can no longer buy', async () => {
+    const [seller, alice] = [await signUp('seller'), await signUp('alice')];
+    const listed = await list(seller);
+    await request(app()).post('/api/users/signout').set('Cookie', alice).expect(200);
+    await buy(alice, listed.id).expect(401);
+    await request(app()).post('/api/tickets').set('Cookie', alice).send({ title: 'x', price: 1 }).expect(401);
+  });
+
   it('lets the buyer give the ticket back by cancelling the order', async () => {
     const [seller, alice, bob] = [await signUp('seller'), await signUp('alice'), await signUp('bob')];
     const listed = await list(seller);

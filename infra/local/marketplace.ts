@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import {
   createHttpApp,
+  sessionRevocations,
   SessionTokens,
   type Database,
   type EventBus,
@@ -43,6 +44,7 @@ export interface MarketplaceOptions {
 export async function startMarketplace(opts: MarketplaceOptions): Promise<Marketplace> {
   const tokens = new SessionTokens(opts.jwtKey);
   const dbs: Database[] = [];
+  const dbOf = new Map<string, Database>();
   const started: Service[] = [];
   const stop = async () => {
     for (const s of started.reverse()) await s.stop();
@@ -53,6 +55,7 @@ export async function startMarketplace(opts: MarketplaceOptions): Promise<Market
     Object.entries(services).map(async ([name, factory]) => {
       const db = await opts.openDatabase(name);
       dbs.push(db);
+      dbOf.set(name, db);
       const service = factory({ db, bus: opts.bus, log: opts.log.child({ service: name }), tokens, env: opts.env });
       await service.start();
       started.push(service);
@@ -63,7 +66,14 @@ export async function startMarketplace(opts: MarketplaceOptions): Promise<Market
     await stop();
     throw failed.reason;
   }
-  const app = createHttpApp({ log: opts.log, tokens, mounts: started.flatMap((s) => s.mounts) });
+  // One app for all: auth records a sign-out in its own database at once, so that is the one to ask.
+  const authDb = dbOf.get('auth')!;
+  const app = createHttpApp({
+    log: opts.log,
+    tokens,
+    isRevoked: (sid) => sessionRevocations.isRevoked(authDb, sid),
+    mounts: started.flatMap((s) => s.mounts),
+  });
   app.get('/', landingPage);
   return { app, stop };
 }

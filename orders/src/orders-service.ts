@@ -1,4 +1,5 @@
 import {
+  sessionRevocations,
   consumeAllWithInbox,
   gaugeFromCollector,
   intFromEnv,
@@ -41,6 +42,7 @@ export function createOrdersService({ db, bus, log, env }: ServiceDeps): Service
           'ticket.updated': (tx, data) => replica.apply(tx, data),
           'order.expired': (tx, data) => orders.onOrderExpired(tx, data),
           'charge.created': (tx, data) => orders.onChargeCreated(tx, data),
+          'session.revoked': (tx, data) => sessionRevocations.revoke(tx, data),
         })),
       );
     },

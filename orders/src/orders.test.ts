@@ -30,6 +30,15 @@ describe.each(bothRuntimes)('orders on %s + %s', (dbKind, busKind) => {
     buyer = newUser(h);
   });
 
+  it('refuses a session that was signed out, once auth says so', async () => {
+    await request(h.app).get('/api/orders').set('Cookie', buyer.cookie).expect(200);
+    const session = h.tokens.verify(buyer.cookie.replace(/^session=/, ''))!;
+    await publishEvent(h.bus, 'session.revoked', { sid: session.sid, userId: buyer.id, expiresAt: session.expiresAt.toISOString() });
+    await eventually(async () => ((await request(h.app).get('/api/orders').set('Cookie', buyer.cookie)).status === 401 ? true : undefined));
+    // Other sessions of the same user are untouched.
+    await request(h.app).get('/api/orders').set('Cookie', newUser(h).cookie).expect(200);
+  });
+
   describe('POST /api/orders', () => {
     it('locks the ticket for the buyer at the price they saw, for ORDER_EXPIRATION_SECONDS, and publishes order.created', async () => {
       const t = await knownTicket(h, seller, { title: 'Headliner', priceCents: 4999 });

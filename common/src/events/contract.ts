@@ -44,6 +44,8 @@ export const eventSchemas = {
     reason: z.enum(['buyer', 'expired', 'payment_failed', 'superseded']),
   }),
   'order.expired': z.object({ id, version }),
+  // Sign-out ends one session everywhere: every service checks session JWTs itself.
+  'session.revoked': z.object({ sid: id, userId: id, expiresAt: timestamp }),
   'charge.created': z.object({
     id,
     orderId: id,

@@ -12,7 +12,7 @@ function appWith(router: Router) {
   const log = createLogger('test');
   const errors: unknown[] = [];
   log.error = ((obj: unknown) => void errors.push(obj));
-  const app = createHttpApp({ log, tokens: new SessionTokens('k'.repeat(32)), mounts: [{ prefix: '/api/things', router }] });
+  const app = createHttpApp({ log, tokens: new SessionTokens('k'.repeat(32)), isRevoked: async () => false, mounts: [{ prefix: '/api/things', router }] });
   return { app, errors };
 }
 

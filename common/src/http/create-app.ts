@@ -7,7 +7,7 @@ import type { SessionTokens } from '../session/session';
 import { runInContext } from '../observability/context';
 import { httpDuration, metrics } from '../observability/metrics';
 import { allowedOriginsFromEnv, refuseCrossSite } from './same-origin';
-import { currentUser } from './session-middleware';
+import { currentUser, type RevocationCheck } from './session-middleware';
 
 export interface Mount {
   /** The ingress prefix, e.g. `/api/users`. */
@@ -22,7 +22,13 @@ const REQUEST_ID = /^[\w.-]{1,64}$/;
  * one process: request ids, security headers, a cross-site guard, a 100 kB JSON body limit, the
  * current user, JSON errors.
  */
-export function createHttpApp(opts: { log: Logger; tokens: SessionTokens; mounts: Mount[] }): express.Express {
+export function createHttpApp(opts: {
+  log: Logger;
+  tokens: SessionTokens;
+  /** Sessions signed out: see sessionRevocations. */
+  isRevoked: RevocationCheck;
+  mounts: Mount[];
+}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Behind an ingress or the local gateway: trust proxies on private networks for req.secure.
@@ -59,7 +65,7 @@ export function createHttpApp(opts: { log: Logger; tokens: SessionTokens; mounts
       },
     }),
   );
-  app.use(currentUser(opts.tokens));
+  app.use(currentUser(opts.tokens, opts.isRevoked));
   for (const m of opts.mounts) app.use(m.prefix, m.router);
   app.use('/api', notFoundHandler);
   app.use(errorHandler(opts.log));

@@ -8,6 +8,7 @@ import type { Database } from '../db/database';
 import { PgDatabase } from '../db/pg-database';
 import { PgliteDatabase } from '../db/pglite-database';
 import { createHttpApp } from '../http/create-app';
+import { sessionRevocations } from '../session/revocations';
 import { createLogger } from '../log';
 import { SessionTokens } from '../session/session';
 import { portFromEnv, requiredEnv } from './config';
@@ -33,7 +34,7 @@ export async function runService(name: string, factory: ServiceFactory, env = pr
     : new MemoryBus();
   const service = factory({ db, bus, log, tokens, env });
   await service.start();
-  const app = createHttpApp({ log, tokens, mounts: service.mounts });
+  const app = createHttpApp({ log, tokens, isRevoked: (sid) => sessionRevocations.isRevoked(db, sid), mounts: service.mounts });
   const port = portFromEnv(env, 3000);
   const server = await listen(app, port);
   log.info({ port: portOf(server) }, `${name} listening on http://localhost:${portOf(server)}`);

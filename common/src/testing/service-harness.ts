@@ -5,6 +5,7 @@ import { subscribe } from '../bus/subscribe';
 import type { Database } from '../db/database';
 import type { EventData, EventEnvelope, EventSubject } from '../events/contract';
 import { createHttpApp } from '../http/create-app';
+import { sessionRevocations } from '../session/revocations';
 import { createLogger } from '../log';
 import type { Service, ServiceFactory } from '../runtime/service';
 import { SessionTokens } from '../session/session';
@@ -37,7 +38,7 @@ export async function startService(
   const tokens = new SessionTokens(jwtKey);
   const service = factory({ db: d.value, bus: b.value, log, tokens, env });
   await service.start();
-  const app = createHttpApp({ log, tokens, mounts: service.mounts });
+  const app = createHttpApp({ log, tokens, isRevoked: (sid) => sessionRevocations.isRevoked(d.value, sid), mounts: service.mounts });
   let collectors = 0;
   return {
     app,
