@@ -20,3 +20,6 @@ export * from './db/errors';
 export * from './runtime/service';
 export * from './runtime/config';
 export * from './runtime/run-service';
+export * from './runtime/health';
+export * from './runtime/http-server';
+export * from './runtime/shutdown';
