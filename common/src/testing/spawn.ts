@@ -20,7 +20,12 @@ export interface RunningProcess {
  * signal sent to `child` reaches the program.
  */
 export function spawnEntry(entry: string, env: NodeJS.ProcessEnv): Promise<RunningProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  return spawnNode(['--import', 'tsx', entry], env);
+}
+
+/** Runs `node <args>` from the repo root on a free port; resolves once it logs its URL. */
+export function spawnNode(args: string[], env: NodeJS.ProcessEnv): Promise<RunningProcess> {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,11 +59,14 @@ export interface ProcessOnServers {
   dispose(): Promise<void>;
 }
 
-/** Runs a service entry point on a fresh database and stream of the real PostgreSQL and JetStream servers. */
-export async function spawnOnServers(entry: string, env: NodeJS.ProcessEnv = {}): Promise<ProcessOnServers> {
+/**
+ * Runs a service on a fresh database and stream of the real PostgreSQL and JetStream servers:
+ * a TypeScript entry point, or `node` with the given arguments (a built bundle).
+ */
+export async function spawnOnServers(entry: string | string[], env: NodeJS.ProcessEnv = {}): Promise<ProcessOnServers> {
   const pg = await freshPostgres();
   const js = await freshJetStream();
-  const proc = await spawnEntry(entry, {
+  const proc = await spawnNode(typeof entry === 'string' ? ['--import', 'tsx', entry] : entry, {
     DATABASE_URL: pg.url,
     NATS_URL: NATS_TEST_URL,
     NATS_STREAM: js.stream,
