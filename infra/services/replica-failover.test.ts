@@ -1,4 +1,7 @@
-import { eventually } from '@ticketyboo/common/testing';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { createLogger, JetStreamBus, subscribe } from '@ticketyboo/common';
+import { eventually, NATS_TEST_URL } from '@ticketyboo/common/testing';
 import { Api, type OrderJson, type TicketJson, type User } from './api.test-helpers';
 import { isRunning, startTopology } from './topology.test-helpers';
 
@@ -6,9 +9,10 @@ const TICKETS = 10;
 const BUYERS = 3;
 
 describe('start:services: an orders replica killed with SIGKILL mid-traffic', () => {
-  it('leaves every order complete or cancelled, no ticket sold twice, and the replica restarted', async () => {
-    // Unpaid orders expire in seconds, so every order settles within the test.
-    const topology = await startTopology(['--replicas', 'orders=2,tickets=2'], { ORDER_EXPIRATION_SECONDS: '5' });
+  it('leaves every order complete or cancelled, no ticket sold twice, none expired twice, and the replica restarted', async () => {
+    // Unpaid orders expire in seconds, so every order settles within the test; two expiration
+    // workers (BullMQ and sweeper each) race for every expiry.
+    const topology = await startTopology(['--replicas', 'orders=2,tickets=2,expiration=2'], { ORDER_EXPIRATION_SECONDS: '5' });
     try {
       const api = new Api(topology.base);
       const seller = await api.signUp('seller');
@@ -54,6 +58,10 @@ describe('start:services: an orders replica killed with SIGKILL mid-traffic', ()
         else expect(final.status).toBe('available');
       }
 
+      const expired = await expiredIds(topology.names);
+      expect(new Set(expired).size).toBe(expired.length);
+      expect(expired.length).toBeGreaterThan(0);
+
       // The launcher brought the killed replica back, as a Deployment would.
       const back = await eventually(() => {
         const r = topology.replicas.get('orders#1');
@@ -66,6 +74,24 @@ describe('start:services: an orders replica killed with SIGKILL mid-traffic', ()
     }
   }, 240_000);
 });
+
+/** The order ids of every order.expired event in the run's stream, duplicates included. */
+async function expiredIds(names: { stream: string; subjectPrefix: string }): Promise<string[]> {
+  const nc = await connect({ servers: NATS_TEST_URL });
+  const subject = `${names.subjectPrefix}.events.order.expired`;
+  const info = await (await jetstreamManager(nc)).streams.info(names.stream, { subjects_filter: subject });
+  await nc.close();
+  const total = info.state.subjects?.[subject] ?? 0;
+  const bus = await JetStreamBus.connect({ servers: NATS_TEST_URL, ...names });
+  const ids: string[] = [];
+  try {
+    await subscribe(bus, createLogger('test'), { durable: 'test-expired-reader', subject: 'order.expired', handler: async (e) => void ids.push(e.data.id) });
+    await eventually(() => (ids.length >= total ? true : undefined), 10_000);
+  } finally {
+    await bus.close();
+  }
+  return ids;
+}
 
 /** A browser's retry: a 502 (the replica died holding the request) is tried again; the order may exist already. */
 async function orderRetryingGatewayErrors(api: Api, buyer: User, ticketId: string) {

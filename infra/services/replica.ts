@@ -11,6 +11,7 @@ export interface ReplicaSpec {
   index: number;
   command: string;
   args: readonly string[];
+  cwd: string;
   /** The process's environment, given the port it is to listen on. */
   env(port: number): NodeJS.ProcessEnv;
   /** Polled like a readiness probe; 'any' counts any HTTP answer (the client has no /readyz). */
@@ -52,6 +53,7 @@ export class Replica {
     this.state = 'starting';
     this.reachedReady = false;
     const child = spawn(this.spec.command, [...this.spec.args], {
+      cwd: this.spec.cwd,
       env: this.spec.env(this.port),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,

@@ -70,7 +70,8 @@ function serviceSpec(service: BackendService, index: number, config: LaunchConfi
     index,
     // Node itself runs the entry with tsx's loader: one OS process per replica, no wrapper.
     command: process.execPath,
-    args: ['--import', 'tsx', join(ROOT, service.entry)],
+    args: ['--import', 'tsx', service.entry],
+    cwd: ROOT,
     env: (port) => ({
       ...process.env,
       PORT: String(port),
@@ -93,6 +94,7 @@ function clientSpec(index: number, apiBaseUrl: string): ReplicaSpec {
     // The client's contract: `npm run start -w @ticketyboo/client`, honouring PORT and API_BASE_URL.
     command: npm ? process.execPath : 'npm',
     args: [...(npm ? [npm] : []), 'run', 'start', '-w', '@ticketyboo/client'],
+    cwd: ROOT,
     env: (port) => ({ ...process.env, PORT: String(port), API_BASE_URL: apiBaseUrl }),
     ready: { path: '/', expect: 'any' },
   };
