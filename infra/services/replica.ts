@@ -14,6 +14,8 @@ export interface ReplicaSpec {
   cwd: string;
   /** The process's environment, given the port it is to listen on. */
   env(port: number): NodeJS.ProcessEnv;
+  /** Exit codes that mean it stopped as asked after SIGTERM. */
+  cleanExitCodes: readonly number[];
   /** Polled like a readiness probe; 'any' counts any HTTP answer (the client has no /readyz). */
   ready: { path: string; expect: 'ok' | 'any' };
 }

@@ -82,20 +82,23 @@ function serviceSpec(service: BackendService, index: number, config: LaunchConfi
       REDIS_URL: config.redisUrl,
       JWT_KEY: jwtKey,
     }),
+    cleanExitCodes: [0],
     ready: { path: '/readyz', expect: 'ok' },
   };
 }
 
 function clientSpec(index: number, apiBaseUrl: string): ReplicaSpec {
-  const npm = process.env.npm_execpath;
   return {
     name: CLIENT.name,
     index,
-    // The client's contract: `npm run start -w @ticketyboo/client`, honouring PORT and API_BASE_URL.
-    command: npm ? process.execPath : 'npm',
-    args: [...(npm ? [npm] : []), 'run', 'start', '-w', '@ticketyboo/client'],
-    cwd: ROOT,
+    // What `npm run start -w @ticketyboo/client` runs (`next start` in client/, honouring PORT and
+    // API_BASE_URL), without npm and sh in between: they would not pass SIGTERM on to Next.
+    command: process.execPath,
+    args: [join(ROOT, 'node_modules/next/dist/bin/next'), 'start'],
+    cwd: join(ROOT, 'client'),
     env: (port) => ({ ...process.env, PORT: String(port), API_BASE_URL: apiBaseUrl }),
+    // Next exits 128 + 15 once it has closed gracefully on SIGTERM, by convention.
+    cleanExitCodes: [0, 143],
     ready: { path: '/', expect: 'any' },
   };
 }

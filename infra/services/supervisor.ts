@@ -67,9 +67,16 @@ export class Supervisor {
         r.signal('SIGKILL');
       }
     }, graceMs);
-    const codes = await Promise.all(this.replicas.map((r) => r.exited));
+    const clean = await Promise.all(
+      this.replicas.map(async (r) => {
+        const code = await r.exited;
+        const ok = r.spec.cleanExitCodes.includes(code);
+        if (!ok) this.log.error({ replica: r.label, code }, `${r.label} exited with ${code}`);
+        return ok;
+      }),
+    );
     clearTimeout(kill);
-    return codes.every((c) => c === 0);
+    return clean.every(Boolean);
   }
 
   private async run(replica: Replica, restartDelayMs: number): Promise<void> {
