@@ -99,7 +99,13 @@ export function parseYaml(text: string, where: string): unknown[] {
 
 /** What `kubectl apply -k` would send: the overlay built by kustomize (kubectl's own, v5). */
 export function renderOverlay(overlay: 'dev' | 'prod'): { text: string; objects: K8sObject[] } {
-  const text = execFileSync('kubectl', ['kustomize', join(K8S, 'overlays', overlay)], { encoding: 'utf8' });
+  let text: string;
+  try {
+    text = execFileSync('kubectl', ['kustomize', join(K8S, 'overlays', overlay)], { encoding: 'utf8' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('kubectl is not installed: these checks build the overlays with `kubectl kustomize`', { cause: err });
+    throw err;
+  }
   return { text, objects: parseYaml(text, `overlays/${overlay}`) as K8sObject[] };
 }
 

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     const [drained, clean] = await Promise.all([closeServer(server, CHILD_GRACE_MS), supervisor.stopAll(CHILD_GRACE_MS)]);
     if (!drained) log.warn('gateway requests still open at the deadline were cut');
     if (!clean) throw new Error('a process did not stop cleanly');
-  });
+  }, SHUTDOWN_DEADLINE_MS);
 
   try {
     for (const service of BACKEND_SERVICES) {

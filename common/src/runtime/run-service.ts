@@ -13,7 +13,7 @@ import { intFromEnv, portFromEnv, requiredEnv } from './config';
 import { Health, type ReadinessCheck } from './health';
 import { closeServer, listen, portOf } from './http-server';
 import type { ServiceFactory } from './service';
-import { onShutdown } from './shutdown';
+import { onShutdown, SHUTDOWN_DEADLINE_MS } from './shutdown';
 
 /**
  * Runs one service alone, configured from the environment: PORT, DATABASE_URL (else embedded
@@ -49,7 +49,7 @@ export async function runService(name: string, factory: ServiceFactory, env = pr
     await bus.close();
     await db.close();
     log.info('stopped');
-  });
+  }, SHUTDOWN_DEADLINE_MS);
   await starting;
   health.markStarted();
   log.info({ port }, `${name} ready on http://localhost:${port}`);

@@ -7,19 +7,21 @@ export interface ShutdownLog {
 export const SHUTDOWN_DEADLINE_MS = 9_500;
 
 /**
- * Runs `stop` once on SIGTERM/SIGINT, then exits 0; a failed stop, one that takes longer than
- * `deadlineMs`, or a second signal exits 1 at once.
+ * Runs `stop` once on SIGTERM/SIGINT, then exits 0; a failed stop, a second signal or, when a
+ * deadline is given, a stop that takes longer exits 1 at once.
  */
-export function onShutdown(log: ShutdownLog, stop: () => Promise<void>, deadlineMs = SHUTDOWN_DEADLINE_MS): void {
+export function onShutdown(log: ShutdownLog, stop: () => Promise<void>, deadlineMs?: number): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
     stopping = true;
     log.info(`${signal}: shutting down`);
-    setTimeout(() => {
-      log.error({ deadlineMs }, 'shutdown took too long; exiting');
-      process.exit(1);
-    }, deadlineMs).unref();
+    if (deadlineMs !== undefined) {
+      setTimeout(() => {
+        log.error({ deadlineMs }, 'shutdown took too long; exiting');
+        process.exit(1);
+      }, deadlineMs).unref();
+    }
     stop().then(
       () => process.exit(0),
       (err: unknown) => {
