@@ -4,7 +4,7 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
-  testMatch: ['<rootDir>/*/src/**/*.test.ts', '<rootDir>/infra/local/**/*.test.ts'],
+  testMatch: ['<rootDir>/*/src/**/*.test.ts', '<rootDir>/infra/**/*.test.ts'],
   setupFiles: ['<rootDir>/jest.setup.ts'],
   maxWorkers: 2,
   testTimeout: 30_000,

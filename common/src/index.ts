@@ -25,3 +25,6 @@ export * from './runtime/run-service';
 export * from './observability/context';
 export * from './observability/metrics';
 export * from './session/revocations';
+export * from './runtime/health';
+export * from './runtime/http-server';
+export * from './runtime/shutdown';
