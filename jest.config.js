@@ -4,7 +4,7 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
-  testMatch: ['<rootDir>/*/src/**/*.test.ts', '<rootDir>/infra/local/**/*.test.ts', '<rootDir>/client/**/*.test.ts'],
+  testMatch: ['<rootDir>/*/src/**/*.test.ts', '<rootDir>/infra/**/*.test.ts', '<rootDir>/client/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/\\.next/'],
   // The client's end-to-end tests run `npm start`, which serves the built client: build it once, up front.
   globalSetup: '<rootDir>/client/e2e/global-setup.ts',

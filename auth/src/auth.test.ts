@@ -146,6 +146,22 @@ describe.each(bothRuntimes)('auth on %s + %s', (dbKind, busKind) => {
       expect(wrong.headers['set-cookie']).toBeUndefined();
     });
 
+    it('ends the session for good on sign-out, even for a copy of the cookie, and tells the other services', async () => {
+      const { cookie, id, email } = await signup();
+      const revoked = await h.events('session.revoked');
+      await request(h.app).post('/api/users/signout').set('Cookie', cookie).expect(200);
+      const me = await request(h.app).get('/api/users/currentuser').set('Cookie', cookie).expect(200);
+      expect(me.body).toEqual({ currentUser: null });
+      await request(h.app).patch('/api/users/currentuser').set('Cookie', cookie).send({ currentPassword: PASSWORD, password: 'another long one' }).expect(401);
+      const sid = h.tokens.verify(cookie.replace(/^session=/, ''))!.sid;
+      const event = await eventually(() => revoked.find((e) => e.data.sid === sid));
+      expect(event.data).toEqual({ sid, userId: id, expiresAt: expect.any(String) });
+      // Signing in again starts a new session.
+      const again = await request(h.app).post('/api/users/signin').send({ email, password: PASSWORD }).expect(200);
+      const fresh = sessionCookie(again).split(';')[0]!;
+      expect((await request(h.app).get('/api/users/currentuser').set('Cookie', fresh)).body.currentUser).toEqual({ id, email });
+    });
+
     it('signs out by clearing the cookie', async () => {
       await signup();
       const res = await request(h.app).post('/api/users/signout').expect(200);

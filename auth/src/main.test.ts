@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, subscribe, type EventEnvelope } from '@ticketyboo/common';
-import { eventually, freshJetStream, freshPostgres, spawnEntry, testJwtKey } from '@ticketyboo/common/testing';
+import { eventually, spawnOnServers } from '@ticketyboo/common/testing';
 
 describe('auth as its own process (auth/src/main.ts)', () => {
   it('runs on PostgreSQL and JetStream from the environment, and publishes user.created to the stream', async () => {
-    const pg = await freshPostgres();
-    const js = await freshJetStream();
-    const auth = await spawnEntry('auth/src/main.ts', {
-      DATABASE_URL: pg.url,
-      NATS_URL: 'nats://127.0.0.1:4222',
-      NATS_STREAM: js.stream,
-      NATS_SUBJECT_PREFIX: js.subjectPrefix,
-      JWT_KEY: testJwtKey(),
-    });
+    const running = await spawnOnServers('auth/src/main.ts');
+    const { process: auth, pg, js } = running;
     try {
       const email = `proc-${randomUUID().slice(0, 8)}@example.com`;
       const res = await fetch(`${auth.base}/api/users/signup`, {
@@ -34,8 +27,7 @@ describe('auth as its own process (auth/src/main.ts)', () => {
       expect(rows.rows).toEqual([{ email }]);
     } finally {
       expect(await auth.stop()).toBe(0);
-      await js.dispose();
-      await pg.dispose();
+      await running.dispose();
     }
   });
 });

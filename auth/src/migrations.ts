@@ -13,4 +13,14 @@ export const migrations: Migration[] = [
         updated_at timestamptz NOT NULL DEFAULT now()
       );`,
   },
+  {
+    name: 'auth_002_throttle',
+    sql: `
+      -- Attempt counters for sign-in/sign-up rate limits (see attempt-limiter.ts).
+      CREATE TABLE throttle (
+        bucket text PRIMARY KEY,
+        hits integer NOT NULL,
+        window_ends timestamptz NOT NULL
+      );`,
+  },
 ];

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import {
   clearSessionCookie,
@@ -49,24 +49,29 @@ const Update = z
     error: 'Give a new email or a new password',
   });
 
+/** The caller's address: the socket's, or X-Forwarded-For's from a trusted proxy (gateway, ingress). */
+const clientIp = (req: Request): string => req.ip ?? 'unknown';
+
 export function authRoutes(users: UserService, tokens: SessionTokens): Router {
   const r = Router();
 
   r.post('/signup', async (req, res) => {
     const body = validate(Credentials, req.body);
-    const user = await users.signup(body.email, body.password);
+    const user = await users.signup(body.email, body.password, clientIp(req));
     setSessionCookie(req, res, tokens, user);
     res.status(201).json(publicUser(user));
   });
 
   r.post('/signin', async (req, res) => {
     const body = validate(SignIn, req.body);
-    const user = await users.signin(body.email, body.password);
+    const user = await users.signin(body.email, body.password, clientIp(req));
     setSessionCookie(req, res, tokens, user);
     res.json(publicUser(user));
   });
 
-  r.post('/signout', (req, res) => {
+  r.post('/signout', async (req, res) => {
+    // The token itself stays valid until it expires, so every service is told it no longer counts.
+    if (req.session) await users.signout(req.session);
     clearSessionCookie(req, res);
     res.json({});
   });
@@ -77,7 +82,7 @@ export function authRoutes(users: UserService, tokens: SessionTokens): Router {
 
   r.patch('/currentuser', requireAuth, async (req, res) => {
     const body = validate(Update, req.body);
-    const user = await users.update(userOf(req).id, body);
+    const user = await users.update(userOf(req).id, body, clientIp(req));
     setSessionCookie(req, res, tokens, user);
     res.json(publicUser(user));
   });

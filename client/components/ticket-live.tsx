@@ -44,7 +44,8 @@ export function TicketLive({ initial, prices, viewer }: { initial: Ticket; price
     }
     setBusy(true);
     setError(null);
-    const res = await api<Order>('POST', '/orders', { ticketId: ticket.id });
+    // The price on screen is the price the buyer agrees to; a newer one is a 409, not a surprise charge.
+    const res = await api<Order>('POST', '/orders', { ticketId: ticket.id, price: ticket.price });
     if (res.ok) {
       router.push(`/orders/${res.data.id}`);
       return;

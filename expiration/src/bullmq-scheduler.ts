@@ -116,6 +116,12 @@ export class BullMqScheduler implements Scheduler {
     );
   }
 
+  async ping(): Promise<void> {
+    if (!this.queueConnection) throw new Error('scheduler is not started');
+    // The queue's connection does not queue commands while Redis is away, so this fails fast.
+    await this.queueConnection.ping();
+  }
+
   private started(): Queue<ExpiryJob> {
     if (!this.queue) throw new Error('scheduler is not started');
     if (!this.ready) throw new Error('Redis has not been reached yet');

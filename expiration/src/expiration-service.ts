@@ -31,9 +31,11 @@ export function createExpirationServiceWith({ db, bus, log }: ServiceDeps, sched
   const expiries = new ExpiryService(db, outbox, new ExpiryRepository(), scheduler, log, EXPIRY_OPTIONS);
   const sweeper = new Sweeper(() => expiries.sweep(), SWEEP_INTERVAL_MS, log);
   const consumers: Consumer[] = [];
+  const ping = scheduler.ping?.bind(scheduler);
   return {
     name: 'expiration',
     mounts: [],
+    readiness: ping ? [{ name: 'redis', check: ping }] : [],
     async start() {
       await migrate(db, migrations);
       outbox.start();

@@ -1,4 +1,4 @@
-import type { Database, EventData, Logger, Outbox, Tx } from '@ticketyboo/common';
+import { expirationLateness, type Database, type EventData, type Logger, type Outbox, type Tx } from '@ticketyboo/common';
 import type { PendingExpiry } from './expiry';
 import type { ExpiryRepository } from './expiry-repository';
 import type { Scheduler } from './scheduler';
@@ -111,7 +111,9 @@ export class ExpiryService {
   private async expire(tx: Tx, expiries: PendingExpiry[]): Promise<void> {
     const closedNow = new Set(await this.expiries.markClosed(tx, expiries.map((e) => e.orderId)));
     for (const e of expiries) {
-      if (closedNow.has(e.orderId)) await tx.publish('order.expired', { id: e.orderId, version: e.version });
+      if (!closedNow.has(e.orderId)) continue;
+      await tx.publish('order.expired', { id: e.orderId, version: e.version });
+      expirationLateness.observe(Math.max(0, Date.now() - e.expiresAt.getTime()) / 1000);
     }
   }
 

@@ -12,4 +12,6 @@ export interface Scheduler {
   start(fire: (orderId: string) => Promise<void>): Promise<void>;
   /** Stops firing, waits for the fires in progress, and releases what the scheduler holds. */
   stop(): Promise<void>;
+  /** Resolves when the store it keeps schedules in (Redis) answers; absent when there is none to ask. */
+  ping?(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import {
   createHttpApp,
+  sessionRevocations,
   SessionTokens,
   type Database,
   type EventBus,
@@ -14,7 +15,7 @@ import { createOrdersService } from '@ticketyboo/orders';
 import { createExpirationService } from '@ticketyboo/expiration';
 import { createPaymentsService } from '@ticketyboo/payments';
 
-/** Every service of the marketplace, in the order they start. */
+/** Every service of the marketplace. */
 export const services: Record<string, ServiceFactory> = {
   auth: createAuthService,
   tickets: createTicketsService,
@@ -42,23 +43,35 @@ export interface MarketplaceOptions {
 export async function startMarketplace(opts: MarketplaceOptions): Promise<Marketplace> {
   const tokens = new SessionTokens(opts.jwtKey);
   const dbs: Database[] = [];
+  const dbOf = new Map<string, Database>();
   const started: Service[] = [];
   const stop = async () => {
     for (const s of started.reverse()) await s.stop();
     for (const db of dbs) await db.close();
   };
-  try {
-    for (const [name, factory] of Object.entries(services)) {
+  // Services are independent of each other (they meet only on the bus), so they start side by side.
+  const results = await Promise.allSettled(
+    Object.entries(services).map(async ([name, factory]) => {
       const db = await opts.openDatabase(name);
       dbs.push(db);
+      dbOf.set(name, db);
       const service = factory({ db, bus: opts.bus, log: opts.log.child({ service: name }), tokens, env: opts.env });
       await service.start();
       started.push(service);
-    }
-  } catch (err) {
+    }),
+  );
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) {
     await stop();
-    throw err;
+    throw failed.reason;
   }
-  const app = createHttpApp({ log: opts.log, tokens, mounts: started.flatMap((s) => s.mounts) });
+  // One app for all: auth records a sign-out in its own database at once, so that is the one to ask.
+  const authDb = dbOf.get('auth')!;
+  const app = createHttpApp({
+    log: opts.log,
+    tokens,
+    isRevoked: (sid) => sessionRevocations.isRevoked(authDb, sid),
+    mounts: started.flatMap((s) => s.mounts),
+  });
   return { app, stop };
 }

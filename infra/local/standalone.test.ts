@@ -44,7 +44,7 @@ describe('npm start (the single-process marketplace)', () => {
     } finally {
       expect(await stop(app)).toBe(0);
     }
-  }, 60_000);
+  }, 180_000);
 
   it('serves tickets: a signed-in user lists one, everyone sees it, only the seller edits it', async () => {
     const app = await start({ DATA_DIR: dataDir, JWT_KEY: '' });
@@ -74,7 +74,7 @@ describe('npm start (the single-process marketplace)', () => {
     } finally {
       expect(await stop(app)).toBe(0);
     }
-  }, 60_000);
+  }, 180_000);
 
   it('refuses to start in production without JWT_KEY', async () => {
     await expect(start({ DATA_DIR: dataDir, JWT_KEY: '', NODE_ENV: 'production' })).rejects.toThrow(

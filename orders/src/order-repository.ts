@@ -50,6 +50,11 @@ export class OrderRepository {
     return rows[0] && toOrder(rows[0]);
   }
 
+  async countActiveLocks(q: Queryable): Promise<number> {
+    const { rows } = await q.query<{ n: string }>(`SELECT count(*) AS n FROM orders WHERE status = 'created' AND expires_at > now()`);
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async listByUser(q: Queryable, userId: string): Promise<Order[]> {
     const { rows } = await q.query<OrderRow>(`SELECT ${COLUMNS} FROM orders WHERE user_id = $1 ORDER BY seq DESC`, [userId]);
     return rows.map(toOrder);

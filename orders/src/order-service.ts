@@ -37,9 +37,17 @@ export class OrderService {
     private readonly rules: OrderRules,
   ) {}
 
-  async place(buyerId: string, ticketId: string): Promise<Order> {
-    const ticket = await this.waitForTicket(ticketId);
+  /**
+   * `seenPriceCents` is the price the buyer was shown. This service's copy of the ticket may lag a
+   * price edit by a few milliseconds, so it waits for the copy to agree; a price that changed after
+   * the buyer looked is a 409, never a charge the buyer did not agree to.
+   */
+  async place(buyerId: string, ticketId: string, seenPriceCents?: number): Promise<Order> {
+    const ticket = await this.waitForTicket(ticketId, (t) => seenPriceCents === undefined || t.priceCents === seenPriceCents);
     if (ticket.userId === buyerId) throw new ForbiddenError('You cannot buy your own ticket');
+    if (seenPriceCents !== undefined && ticket.priceCents !== seenPriceCents) {
+      throw new ConflictError(`The price has changed to ${(ticket.priceCents / 100).toFixed(2)}`);
+    }
     try {
       return await this.outbox.transaction(async (tx) => {
         for (const overdue of await this.orders.cancelOverdue(tx, ticketId)) {
@@ -97,12 +105,16 @@ export class OrderService {
     }
   }
 
-  private async waitForTicket(ticketId: string): Promise<ReplicaTicket> {
+  /** The replica's ticket once it satisfies `caughtUp`, or as it is when the wait runs out. */
+  private async waitForTicket(ticketId: string, caughtUp: (t: ReplicaTicket) => boolean): Promise<ReplicaTicket> {
     const deadline = Date.now() + this.rules.replicaWaitMs;
     for (;;) {
       const ticket = await this.tickets.find(this.db, ticketId);
-      if (ticket) return ticket;
-      if (Date.now() >= deadline) throw new NotFoundError('Ticket not found');
+      if (ticket && caughtUp(ticket)) return ticket;
+      if (Date.now() >= deadline) {
+        if (ticket) return ticket;
+        throw new NotFoundError('Ticket not found');
+      }
       await new Promise((r) => setTimeout(r, 25));
     }
   }

@@ -1,5 +1,7 @@
 import {
+  sessionRevocations,
   consumeAllWithInbox,
+  gaugeFromCollector,
   intFromEnv,
   migrate,
   Outbox,
@@ -18,7 +20,8 @@ import { TicketReplicaRepository } from './ticket-replica-repository';
 export function createOrdersService({ db, bus, log, env }: ServiceDeps): Service {
   const outbox = new Outbox(db, bus, log);
   const replicaRepository = new TicketReplicaRepository();
-  const orders = new OrderService(db, outbox, new OrderRepository(), replicaRepository, {
+  const orderRepository = new OrderRepository();
+  const orders = new OrderService(db, outbox, orderRepository, replicaRepository, {
     lockSeconds: intFromEnv(env, 'ORDER_EXPIRATION_SECONDS', 900),
     replicaWaitMs: intFromEnv(env, 'REPLICA_WAIT_MS', 2000),
   });
@@ -29,6 +32,9 @@ export function createOrdersService({ db, bus, log, env }: ServiceDeps): Service
     mounts: [{ prefix: '/api/orders', router: orderRoutes(orders) }],
     async start() {
       await migrate(db, migrations);
+      gaugeFromCollector('active_locks', 'Orders holding their ticket now: created and not yet expired', () =>
+        orderRepository.countActiveLocks(db),
+      );
       outbox.start();
       consumers.push(
         ...(await consumeAllWithInbox(outbox, bus, log, 'orders', {
@@ -36,6 +42,7 @@ export function createOrdersService({ db, bus, log, env }: ServiceDeps): Service
           'ticket.updated': (tx, data) => replica.apply(tx, data),
           'order.expired': (tx, data) => orders.onOrderExpired(tx, data),
           'charge.created': (tx, data) => orders.onChargeCreated(tx, data),
+          'session.revoked': (tx, data) => sessionRevocations.revoke(tx, data),
         })),
       );
     },

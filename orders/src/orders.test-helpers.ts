@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { EventData } from '@ticketyboo/common';
-import { eventually, publishEvent, sessionCookieFor, type ServiceHarness } from '@ticketyboo/common/testing';
+import { eventually, publishEvent, type ServiceHarness, type TestUser } from '@ticketyboo/common/testing';
+
+export { newUser, type TestUser } from '@ticketyboo/common/testing';
 import type { OrderJson } from './order';
-
-export interface TestUser {
-  id: string;
-  email: string;
-  cookie: string;
-}
-
-export function newUser(h: ServiceHarness): TestUser {
-  const user = { id: randomUUID(), email: `u-${randomUUID().slice(0, 8)}@example.com` };
-  return { ...user, cookie: sessionCookieFor(h.tokens, user) };
-}
 
 export function ticketEvent(
   seller: TestUser,

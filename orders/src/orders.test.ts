@@ -30,6 +30,15 @@ describe.each(bothRuntimes)('orders on %s + %s', (dbKind, busKind) => {
     buyer = newUser(h);
   });
 
+  it('refuses a session that was signed out, once auth says so', async () => {
+    await request(h.app).get('/api/orders').set('Cookie', buyer.cookie).expect(200);
+    const session = h.tokens.verify(buyer.cookie.replace(/^session=/, ''))!;
+    await publishEvent(h.bus, 'session.revoked', { sid: session.sid, userId: buyer.id, expiresAt: session.expiresAt.toISOString() });
+    await eventually(async () => ((await request(h.app).get('/api/orders').set('Cookie', buyer.cookie)).status === 401 ? true : undefined));
+    // Other sessions of the same user are untouched.
+    await request(h.app).get('/api/orders').set('Cookie', newUser(h).cookie).expect(200);
+  });
+
   describe('POST /api/orders', () => {
     it('locks the ticket for the buyer at the price they saw, for ORDER_EXPIRATION_SECONDS, and publishes order.created', async () => {
       const t = await knownTicket(h, seller, { title: 'Headliner', priceCents: 4999 });
@@ -70,6 +79,28 @@ describe.each(bothRuntimes)('orders on %s + %s', (dbKind, busKind) => {
       await new Promise((r) => setTimeout(r, 100));
       await publishEvent(h.bus, 'ticket.created', t);
       expect((await response).status).toBe(201);
+    });
+
+    it('places the order at the price the buyer saw, waiting for a price edit that has not reached it yet', async () => {
+      const t = await knownTicket(h, seller, { priceCents: 2500 });
+      // The buyer saw the seller's new price on the tickets service; its event is still on the way here.
+      const response = request(h.app).post('/api/orders').set('Cookie', buyer.cookie).send({ ticketId: t.id, price: 30 }).then((r) => r);
+      await publishEvent(h.bus, 'ticket.updated', { ...t, priceCents: 3000, version: 1 });
+      const res = await response;
+      expect(res.status).toBe(201);
+      expect(res.body.ticket.price).toBe(30);
+    });
+
+    it('refuses (409) a price that changed after the buyer saw it, and a malformed price (400)', async () => {
+      const t = await knownTicket(h, seller, { priceCents: 2500 });
+      const stale = await request(h.app).post('/api/orders').set('Cookie', buyer.cookie).send({ ticketId: t.id, price: 20 }).expect(409);
+      expect(stale.body).toEqual({ errors: [{ message: 'The price has changed to 25.00' }] });
+      for (const price of ['25', -1, 25.001]) {
+        const res = await request(h.app).post('/api/orders').set('Cookie', buyer.cookie).send({ ticketId: t.id, price }).expect(400);
+        expect(res.body.errors[0].field).toBe('price');
+      }
+      // Nothing was reserved by those attempts.
+      await placeOrder(h, buyer, t.id);
     });
 
     it('gives a reserved ticket to nobody else (409), and a paid one to nobody ever', async () => {

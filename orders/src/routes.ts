@@ -1,11 +1,15 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { NotFoundError, requireAuth, userOf, validate } from '@ticketyboo/common';
+import { NotFoundError, priceInCents, requireAuth, userOf, validate } from '@ticketyboo/common';
 import { toJson } from './order';
 import type { OrderService } from './order-service';
 
 const NewOrder = z.object(
-  { ticketId: z.uuid({ error: 'ticketId must be a ticket id' }) },
+  {
+    ticketId: z.uuid({ error: 'ticketId must be a ticket id' }),
+    /** The price the buyer was shown; when given, the order is placed at that price or not at all. */
+    price: priceInCents.optional(),
+  },
   { error: 'Request body must be a JSON object' },
 );
 
@@ -22,8 +26,8 @@ export function orderRoutes(orders: OrderService): Router {
   r.use(requireAuth);
 
   r.post('/', async (req, res) => {
-    const { ticketId } = validate(NewOrder, req.body);
-    res.status(201).json(toJson(await orders.place(userOf(req).id, ticketId)));
+    const { ticketId, price } = validate(NewOrder, req.body);
+    res.status(201).json(toJson(await orders.place(userOf(req).id, ticketId, price)));
   });
 
   r.get('/', async (req, res) => {

@@ -57,9 +57,12 @@ export class ChargeRepository {
     return rows[0] && toCharge(rows[0]);
   }
 
-  /** Gives up a claim that never reached the processor, so the buyer can try again. */
-  async release(q: Queryable, id: string): Promise<void> {
-    await q.query(`DELETE FROM charges WHERE id = $1 AND status = 'pending'`, [id]);
+  /**
+   * Lets the buyer's next attempt take this claim over at once. The row stays: the processor may
+   * have charged before the connection failed, and its webhook must still find the charge.
+   */
+  async makeRetryable(q: Queryable, id: string): Promise<void> {
+    await q.query(`UPDATE charges SET attempted_at = '-infinity' WHERE id = $1 AND status = 'pending'`, [id]);
   }
 
   async findByOrder(q: Queryable, orderId: string, opts: { forUpdate?: boolean } = {}): Promise<Charge | undefined> {

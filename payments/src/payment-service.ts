@@ -81,7 +81,7 @@ export class PaymentService {
       });
     } catch (err) {
       if (!(err instanceof ProcessorUnavailableError)) throw err;
-      await this.charges.release(this.db, claim.id);
+      await this.charges.makeRetryable(this.db, claim.id);
       throw new ServiceUnavailableError('The payment processor is unavailable; nothing was charged. Please try again.');
     }
 
@@ -112,7 +112,10 @@ export class PaymentService {
     const paymentId = event.paymentId;
     const fresh = await this.outbox.transaction((tx) => this.charges.firstDelivery(tx, event.id));
     if (!fresh) return;
-    const charge = await this.charges.findByStripeId(this.db, paymentId);
+    // A payment whose request failed in flight has no Stripe id on record yet; its order names it.
+    const charge =
+      (await this.charges.findByStripeId(this.db, paymentId)) ??
+      (event.orderId ? await this.charges.findByOrder(this.db, event.orderId) : undefined);
     if (!charge) {
       this.log.warn({ stripeEvent: event.id, paymentId }, 'webhook for an unknown payment');
       return;

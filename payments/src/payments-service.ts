@@ -1,4 +1,5 @@
 import {
+  sessionRevocations,
   consumeAllWithInbox,
   intFromEnv,
   migrate,
@@ -49,6 +50,7 @@ export function createPaymentsService(deps: ServiceDeps, processor = processorFr
           'order.cancelled': (tx, data) => payments.onOrderCancelled(tx, data),
           'user.created': (tx, data) => payments.onUserChanged(tx, data),
           'user.updated': (tx, data) => payments.onUserChanged(tx, data),
+          'session.revoked': (tx, data) => sessionRevocations.revoke(tx, data),
         })),
       );
     },

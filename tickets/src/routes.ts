@@ -1,17 +1,8 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { NotFoundError, requireAuth, userOf, validate } from '@ticketyboo/common';
+import { NotFoundError, priceInCents, requireAuth, userOf, validate } from '@ticketyboo/common';
 import { toJson } from './ticket';
 import type { TicketService } from './ticket-service';
-
-const MAX_PRICE = 1_000_000;
-
-const price = z
-  .number({ error: 'Price must be a number' })
-  .positive({ error: 'Price must be greater than 0' })
-  .max(MAX_PRICE, { error: `Price must be at most ${MAX_PRICE.toLocaleString('en')}` })
-  .refine((p) => Math.abs(p * 100 - Math.round(p * 100)) < 1e-6, { error: 'Price must have at most 2 decimals' })
-  .transform((p) => Math.round(p * 100));
 
 const TicketInput = z.object(
   {
@@ -20,7 +11,7 @@ const TicketInput = z.object(
       .trim()
       .min(1, { error: 'Title is required' })
       .max(200, { error: 'Title must be at most 200 characters' }),
-    price,
+    price: priceInCents,
   },
   { error: 'Request body must be a JSON object' },
 );

@@ -124,10 +124,14 @@ export class TicketRepository {
   }
 
   /** Unlocks only if this order still holds the lock: a stale cancel must not free a newer buyer's lock. */
+  /**
+   * Frees the ticket if that order still holds it. A ticket already marked sold by it is freed too:
+   * orders never cancels a completed order, so its charge overtook the cancel and is being refunded.
+   */
   async unlock(q: Queryable, ticketId: string, orderId: string): Promise<Ticket | undefined> {
     const { rows } = await q.query<TicketRow>(
       `UPDATE tickets SET order_id = NULL, status = 'available', version = version + 1
-       WHERE id = $1 AND order_id = $2 AND status = 'locked' RETURNING ${COLUMNS}`,
+       WHERE id = $1 AND order_id = $2 AND status IN ('locked', 'sold') RETURNING ${COLUMNS}`,
       [ticketId, orderId],
     );
     return rows[0] && toTicket(rows[0]);

@@ -1,4 +1,4 @@
-import { consumeAllWithInbox, migrate, Outbox, type Consumer, type Service, type ServiceDeps } from '@ticketyboo/common';
+import { consumeAllWithInbox, migrate, Outbox, sessionRevocations, type Consumer, type Service, type ServiceDeps } from '@ticketyboo/common';
 import { migrations } from './migrations';
 import { ticketRoutes } from './routes';
 import { TicketRepository } from './ticket-repository';
@@ -20,6 +20,7 @@ export function createTicketsService({ db, bus, log }: ServiceDeps): Service {
           'order.created': (tx, data) => tickets.onOrderCreated(tx, data),
           'order.cancelled': (tx, data) => tickets.onOrderCancelled(tx, data),
           'charge.created': (tx, data) => tickets.onChargeCreated(tx, data),
+          'session.revoked': (tx, data) => sessionRevocations.revoke(tx, data),
         })),
       );
     },

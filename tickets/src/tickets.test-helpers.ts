@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { EventData } from '@ticketyboo/common';
-import { publishEvent, sessionCookieFor, type ServiceHarness } from '@ticketyboo/common/testing';
+import { publishEvent, type ServiceHarness, type TestUser } from '@ticketyboo/common/testing';
+
+export { newUser, type TestUser } from '@ticketyboo/common/testing';
 import type { TicketJson } from './ticket';
-
-export interface TestUser {
-  id: string;
-  email: string;
-  cookie: string;
-}
-
-export function newUser(h: ServiceHarness): TestUser {
-  const user = { id: randomUUID(), email: `u-${randomUUID().slice(0, 8)}@example.com` };
-  return { ...user, cookie: sessionCookieFor(h.tokens, user) };
-}
 
 export async function listTicket(h: ServiceHarness, seller: TestUser, body: { title: string; price: number }): Promise<TicketJson> {
   const res = await request(h.app).post('/api/tickets').set('Cookie', seller.cookie).send(body).expect(201);

@@ -21,6 +21,8 @@ export interface JetStreamBusOptions {
   /** Subjects are `${prefix}.events.<subject>` and `${prefix}.dead.<subject>`. */
   subjectPrefix: string;
   connectionName?: string;
+  /** Copies of each stream kept by a NATS cluster (1 on a single server, 3 on a 3-node cluster). Applied when the stream is created. */
+  replicas?: number;
 }
 
 const DUPLICATE_WINDOW_MS = 2 * 60_000;
@@ -60,6 +62,7 @@ export class JetStreamBus implements EventBus {
           subjects: [subject],
           storage: StorageType.File,
           duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+          num_replicas: this.opts.replicas ?? 1,
         });
       } catch (addErr) {
         // Another replica created it between our look and our add.
@@ -75,6 +78,11 @@ export class JetStreamBus implements EventBus {
     } catch {
       return false;
     }
+  }
+
+  /** Resolves when JetStream answers for the events stream (a readiness check). */
+  async ping(): Promise<void> {
+    await this.jsm.streams.info(this.opts.stream);
   }
 
   private subjectOf(kind: 'events' | 'dead', subject: EventSubject): string {

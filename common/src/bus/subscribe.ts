@@ -1,4 +1,6 @@
 import type { Logger } from '../log';
+import { runInContext } from '../observability/context';
+import { eventsConsumed, eventsDeadLettered } from '../observability/metrics';
 import { parseEnvelope, type EventEnvelope, type EventSubject } from '../events/contract';
 import type { Consumer, Delivery, EventBus } from './event-bus';
 
@@ -25,6 +27,8 @@ export interface SubscribeOptions<S extends EventSubject> {
 }
 
 const DEFAULT_MAX_DELIVER = 20;
+/** With RetryLater's 250 ms, 20 × 60 waits are five minutes: longer than any outage a consumer should ride out in order. */
+const WAITS_PER_DELIVERY = 60;
 
 /**
  * Subscribes a typed handler: a message that fails its schema is dead-lettered at once, a
@@ -39,6 +43,7 @@ export function subscribe<S extends EventSubject>(
   const maxDeliver = opts.maxDeliver ?? DEFAULT_MAX_DELIVER;
   const deadLetter = async (d: Delivery, reason: string) => {
     log.error({ subject: opts.subject, durable: opts.durable, reason }, 'event dead-lettered');
+    eventsDeadLettered.inc({ consumer: opts.durable, subject: opts.subject });
     await bus.deadLetter(opts.subject, d.body, reason);
     d.term();
   };
@@ -50,17 +55,24 @@ export function subscribe<S extends EventSubject>(
         await deadLetter(d, parsed.reason);
         return;
       }
+      const { envelope } = parsed;
       try {
-        await opts.handler(parsed.envelope);
+        // The handler's logs and the events it publishes carry the request that started it all.
+        await runInContext({ requestId: envelope.requestId, eventId: envelope.id }, async () => {
+          await opts.handler(envelope);
+          log.debug({ subject: opts.subject, durable: opts.durable, attempt: d.deliveryCount }, 'event handled');
+        });
         d.ack();
+        eventsConsumed.inc({ consumer: opts.durable, subject: opts.subject });
       } catch (err) {
         const retry = err instanceof RetryLaterError;
-        if (d.deliveryCount >= maxDeliver) {
+        // Waiting for an event that is merely late is not failing: it gets far longer before anyone gives up on it.
+        if (d.deliveryCount >= (retry ? maxDeliver * WAITS_PER_DELIVERY : maxDeliver)) {
           await deadLetter(d, `failed ${d.deliveryCount} times: ${String(err)}`);
           return;
         }
         if (!retry) {
-          log.warn({ err, subject: opts.subject, eventId: parsed.envelope.id, attempt: d.deliveryCount }, 'handler failed');
+          log.warn({ err, subject: opts.subject, eventId: envelope.id, attempt: d.deliveryCount }, 'handler failed');
         }
         d.nak(retry ? err.delayMs : backoff(d.deliveryCount));
       }

@@ -6,7 +6,7 @@ export interface Migration {
   sql: string;
 }
 
-/** Tables every service has: the transactional outbox and the idempotent inbox. */
+/** Tables every service has: the transactional outbox, the idempotent inbox, revoked sessions. */
 export const messagingMigrations: Migration[] = [
   {
     name: 'common_001_outbox_inbox',
@@ -24,6 +24,19 @@ export const messagingMigrations: Migration[] = [
         processed_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (consumer, event_id)
       );`,
+  },
+  {
+    name: 'common_002_outbox_request_id',
+    sql: `ALTER TABLE outbox ADD COLUMN request_id text;`,
+  },
+  {
+    name: 'common_003_revoked_sessions',
+    sql: `
+      CREATE TABLE revoked_sessions (
+        sid uuid PRIMARY KEY,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX revoked_sessions_expiry ON revoked_sessions (expires_at);`,
   },
 ];
 

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../log';
-import { HttpError, NotFoundError, PayloadTooLargeError, BadRequestError } from './http-errors';
+import { HttpError, NotFoundError, PayloadTooLargeError, BadRequestError, TooManyRequestsError } from './http-errors';
 
 /** Errors thrown by body-parser carry a `type` and a `status`; map the ones a client can cause. */
 function fromBodyParser(err: unknown): HttpError | undefined {
@@ -21,10 +21,19 @@ function fromBodyParser(err: unknown): HttpError | undefined {
   }
 }
 
+/** Express's router marks a path it cannot percent-decode as a 400 URIError. */
+function fromRouter(err: unknown): HttpError | undefined {
+  if (err instanceof URIError && (err as URIError & { status?: number }).status === 400) {
+    return new BadRequestError('Malformed percent-encoding in the URL');
+  }
+  return undefined;
+}
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    const known = err instanceof HttpError ? err : fromBodyParser(err);
+    const known = err instanceof HttpError ? err : (fromBodyParser(err) ?? fromRouter(err));
     if (known) {
+      if (known instanceof TooManyRequestsError) res.set('retry-after', String(known.retryAfterSeconds));
       res.status(known.status).json({ errors: known.serialize() });
       return;
     }

@@ -60,3 +60,10 @@ export class PayloadTooLargeError extends HttpError {
     super(message);
   }
 }
+
+export class TooManyRequestsError extends HttpError {
+  readonly status = 429;
+  constructor(readonly retryAfterSeconds: number, message = 'Too many attempts; try again later') {
+    super(message);
+  }
+}

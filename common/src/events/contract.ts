@@ -44,6 +44,8 @@ export const eventSchemas = {
     reason: z.enum(['buyer', 'expired', 'payment_failed', 'superseded']),
   }),
   'order.expired': z.object({ id, version }),
+  // Sign-out ends one session everywhere: every service checks session JWTs itself.
+  'session.revoked': z.object({ sid: id, userId: id, expiresAt: timestamp }),
   'charge.created': z.object({
     id,
     orderId: id,
@@ -68,6 +70,8 @@ export interface EventEnvelope<S extends EventSubject = EventSubject> {
   id: string;
   subject: S;
   occurredAt: string;
+  /** The HTTP request whose transaction caused this event, if one did: followed across services in the logs. */
+  requestId?: string;
   data: EventData<S>;
 }
 
@@ -79,6 +83,7 @@ const envelopeShape = z.object({
   id,
   subject: z.string(),
   occurredAt: timestamp,
+  requestId: z.string().max(64).optional(),
   data: z.unknown(),
 });
 
@@ -99,6 +104,12 @@ export function parseEnvelope<S extends EventSubject>(subject: S, raw: string): 
   if (!data.success) return { ok: false, reason: `bad ${subject} payload: ${z.prettifyError(data.error)}` };
   return {
     ok: true,
-    envelope: { id: env.data.id, subject, occurredAt: env.data.occurredAt, data: data.data as EventData<S> },
+    envelope: {
+      id: env.data.id,
+      subject,
+      occurredAt: env.data.occurredAt,
+      ...(env.data.requestId ? { requestId: env.data.requestId } : {}),
+      data: data.data as EventData<S>,
+    },
   };
 }

@@ -5,14 +5,14 @@ import { ConflictError, ForbiddenError } from '../errors/http-errors';
 import { createLogger } from '../log';
 import { SessionTokens } from '../session/session';
 import { createHttpApp } from './create-app';
-import { requireAuth } from './session-middleware';
+import { requireAuth, setSessionCookie } from './session-middleware';
 import { validate } from './validate';
 
 function appWith(router: Router) {
   const log = createLogger('test');
   const errors: unknown[] = [];
   log.error = ((obj: unknown) => void errors.push(obj));
-  const app = createHttpApp({ log, tokens: new SessionTokens('k'.repeat(32)), mounts: [{ prefix: '/api/things', router }] });
+  const app = createHttpApp({ log, tokens: new SessionTokens('k'.repeat(32)), isRevoked: async () => false, mounts: [{ prefix: '/api/things', router }] });
   return { app, errors };
 }
 
@@ -71,5 +71,77 @@ describe('the shared HTTP shell', () => {
       { field: 'title', message: expect.any(String) },
     ]);
     await request(app).post('/api/things/validated').send({ price: 5, title: 'ok' }).expect(201);
+  });
+});
+
+describe('the shared HTTP shell against hostile browsers', () => {
+  const router = Router();
+  router.post('/change', (_req, res) => void res.status(201).json({ changed: true }));
+  router.get('/read', (_req, res) => void res.json({ read: true }));
+  router.post('/signin', (req, res) => {
+    setSessionCookie(req, res, new SessionTokens('k'.repeat(32)), { id: 'u1', email: 'a@example.com' });
+    res.json({});
+  });
+  const { app } = appWith(router);
+
+  it('refuses a state-changing request another site made the browser send (403), and allows our own', async () => {
+    const cross = await request(app).post('/api/things/change').set('Sec-Fetch-Site', 'cross-site').set('Origin', 'https://evil.example').expect(403);
+    expect(cross.body).toEqual({ errors: [{ message: 'Cross-site request refused' }] });
+    await request(app).post('/api/things/change').set('Sec-Fetch-Site', 'same-site').expect(403);
+    // Older browsers send only Origin.
+    await request(app).post('/api/things/change').set('Origin', 'https://evil.example').expect(403);
+    await request(app).post('/api/things/change').set('Origin', 'null').expect(403);
+    await request(app).delete('/api/things/change').set('Origin', 'https://evil.example').expect(403);
+
+    await request(app).post('/api/things/change').set('Sec-Fetch-Site', 'same-origin').expect(201);
+    await request(app).post('/api/things/change').set('Host', 'ticketyboo.dev').set('Origin', 'https://ticketyboo.dev').expect(201);
+    // Behind the gateway or the ingress, the browser's host arrives as X-Forwarded-Host.
+    await request(app)
+      .post('/api/things/change')
+      .set('X-Forwarded-Host', 'localhost:3000')
+      .set('Origin', 'http://localhost:3000')
+      .expect(201);
+    // Not from a browser at all (a server, curl, Stripe's webhook).
+    await request(app).post('/api/things/change').expect(201);
+    // Reading is harmless.
+    await request(app).get('/api/things/read').set('Sec-Fetch-Site', 'cross-site').expect(200);
+  });
+
+  it('allows the origins ALLOWED_ORIGINS names', async () => {
+    process.env.ALLOWED_ORIGINS = 'https://partner.example';
+    try {
+      const { app: open } = appWith(router);
+      await request(open).post('/api/things/change').set('Origin', 'https://partner.example').set('Sec-Fetch-Site', 'cross-site').expect(201);
+      await request(open).post('/api/things/change').set('Origin', 'https://evil.example').expect(403);
+    } finally {
+      delete process.env.ALLOWED_ORIGINS;
+    }
+  });
+
+  it('sends security headers and keeps API answers out of caches', async () => {
+    const res = await request(app).get('/api/things/read').expect(200);
+    expect(res.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+      'strict-transport-security': expect.stringContaining('max-age='),
+      'content-security-policy': expect.stringContaining("default-src 'self'"),
+      'cache-control': 'no-store',
+    });
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('marks the session cookie HttpOnly and SameSite=Lax, and Secure in production even over plain http', async () => {
+    const dev = (await request(app).post('/api/things/signin').expect(200)).get('set-cookie')![0]!;
+    expect(dev).toMatch(/HttpOnly/);
+    expect(dev).toMatch(/SameSite=Lax/);
+    expect(dev).not.toMatch(/Secure/);
+    const before = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      const prod = (await request(app).post('/api/things/signin').expect(200)).get('set-cookie')![0]!;
+      expect(prod).toMatch(/; Secure/);
+    } finally {
+      process.env.NODE_ENV = before;
+    }
   });
 });

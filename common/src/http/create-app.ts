@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Router } from 'express';
+import helmet from 'helmet';
 import { errorHandler, notFoundHandler } from '../errors/error-handler';
 import type { Logger } from '../log';
 import type { SessionTokens } from '../session/session';
-import { currentUser } from './session-middleware';
+import { runInContext } from '../observability/context';
+import { httpDuration, metrics } from '../observability/metrics';
+import { allowedOriginsFromEnv, refuseCrossSite } from './same-origin';
+import { currentUser, type RevocationCheck } from './session-middleware';
 
 export interface Mount {
   /** The ingress prefix, e.g. `/api/users`. */
@@ -15,9 +19,16 @@ const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 /**
  * The HTTP shell every service shares, whether it runs alone or mounted beside the others in
- * one process: request ids, a 100 kB JSON body limit, the current user, JSON errors.
+ * one process: request ids, security headers, a cross-site guard, a 100 kB JSON body limit, the
+ * current user, JSON errors.
  */
-export function createHttpApp(opts: { log: Logger; tokens: SessionTokens; mounts: Mount[] }): express.Express {
+export function createHttpApp(opts: {
+  log: Logger;
+  tokens: SessionTokens;
+  /** Sessions signed out: see sessionRevocations. */
+  isRevoked: RevocationCheck;
+  mounts: Mount[];
+}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Behind an ingress or the local gateway: trust proxies on private networks for req.secure.
@@ -26,8 +37,25 @@ export function createHttpApp(opts: { log: Logger; tokens: SessionTokens; mounts
     const given = req.get('x-request-id');
     req.id = given && REQUEST_ID.test(given) ? given : randomUUID();
     res.set('x-request-id', req.id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      // The route pattern, not the path, so ids do not become label values.
+      const route = req.route ? `${req.baseUrl}${String((req.route as { path: unknown }).path)}` : 'unmatched';
+      httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      opts.log.info({ requestId: req.id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    });
+    runInContext({ requestId: req.id }, next);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('content-type', metrics.contentType).send(await metrics.metrics());
+  });
+  // Only the API: the client's pages set their own headers (Next.js needs its own CSP).
+  app.use('/api', helmet(), (_req, res, next) => {
+    res.set('cache-control', 'no-store');
     next();
   });
+  app.use('/api', refuseCrossSite(allowedOriginsFromEnv(process.env)));
   app.use(
     express.json({
       limit: '100kb',
@@ -37,7 +65,7 @@ export function createHttpApp(opts: { log: Logger; tokens: SessionTokens; mounts
       },
     }),
   );
-  app.use(currentUser(opts.tokens));
+  app.use(currentUser(opts.tokens, opts.isRevoked));
   for (const m of opts.mounts) app.use(m.prefix, m.router);
   app.use('/api', notFoundHandler);
   app.use(errorHandler(opts.log));

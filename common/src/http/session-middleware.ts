@@ -1,25 +1,30 @@
 import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import { parse as parseCookies } from 'cookie';
 import { NotAuthorizedError } from '../errors/http-errors';
-import { SESSION_COOKIE, type SessionTokens, type SessionUser } from '../session/session';
+import { SESSION_COOKIE, type Session, type SessionTokens, type SessionUser } from '../session/session';
 
 declare module 'express-serve-static-core' {
   interface Request {
     id: string;
     currentUser?: SessionUser;
+    session?: Session;
     /** The request body's bytes as received, for JSON requests. */
     rawBody?: Buffer;
   }
 }
 
-/** Sets `req.currentUser` from a valid session cookie; anything else means signed out. */
-export function currentUser(tokens: SessionTokens): RequestHandler {
-  return (req, _res, next) => {
+/** Answers whether a session was signed out; each service asks its own database. */
+export type RevocationCheck = (sid: string) => Promise<boolean>;
+
+/** Sets `req.currentUser` (and `req.session`) from a valid, unrevoked session cookie; anything else means signed out. */
+export function currentUser(tokens: SessionTokens, isRevoked: RevocationCheck): RequestHandler {
+  return async (req, _res, next) => {
     const header = req.headers.cookie;
-    if (header) {
-      const token = parseCookies(header)[SESSION_COOKIE];
-      const user = token ? tokens.verify(token) : null;
-      if (user) req.currentUser = user;
+    const token = header ? parseCookies(header)[SESSION_COOKIE] : undefined;
+    const session = token ? tokens.verify(token) : null;
+    if (session && !(await isRevoked(session.sid))) {
+      req.currentUser = session.user;
+      req.session = session;
     }
     next();
   };
@@ -36,7 +41,8 @@ export function userOf(req: Request): SessionUser {
 }
 
 function cookieOptions(req: Request): CookieOptions {
-  return { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' };
+  // In production the site is https-only, even if a proxy forgot to say the request was https.
+  return { httpOnly: true, sameSite: 'lax', secure: req.secure || process.env.NODE_ENV === 'production', path: '/' };
 }
 
 export function setSessionCookie(req: Request, res: Response, tokens: SessionTokens, user: SessionUser): void {

@@ -36,7 +36,7 @@ describe.each(bothRuntimes)('outbox, inbox and bus on %s + %s', (dbKind, busKind
   });
 
   function collect(subject: 'user.created' | 'user.updated', durable = 'collector') {
-    const seen: EventEnvelope[] = [];
+    const seen: EventEnvelope<'user.created' | 'user.updated'>[] = [];
     const ready = subscribe(bus, log, { durable, subject, handler: async (e) => void seen.push(e) });
     return { seen, ready };
   }

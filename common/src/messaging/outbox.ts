@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database';
 import type { EventBus } from '../bus/event-bus';
-import { eventSchemas, type EventData, type EventSubject } from '../events/contract';
+import { eventSchemas, type EventData, type EventEnvelope, type EventSubject } from '../events/contract';
 import type { Logger } from '../log';
+import { currentContext } from '../observability/context';
+import { eventsPublished, outboxLag } from '../observability/metrics';
 
 /** A transaction that can also publish: the event row commits or rolls back with the change. */
 export interface Tx extends Queryable {
@@ -20,8 +22,9 @@ interface OutboxRow {
   seq: string;
   id: string;
   subject: EventSubject;
-  payload: unknown;
+  payload: EventData<EventSubject>;
   created_at: Date;
+  request_id: string | null;
 }
 
 /**
@@ -57,10 +60,11 @@ export class Outbox {
         publish: async (subject, data) => {
           // A payload that breaks the contract is a bug here, not something for consumers to discover.
           const checked = eventSchemas[subject].parse(data);
-          await q.query('INSERT INTO outbox (id, subject, payload) VALUES ($1, $2, $3)', [
+          await q.query('INSERT INTO outbox (id, subject, payload, request_id) VALUES ($1, $2, $3, $4)', [
             randomUUID(),
             subject,
             JSON.stringify(checked),
+            currentContext().requestId ?? null,
           ]);
           wrote = true;
         },
@@ -116,13 +120,21 @@ export class Outbox {
   private publishBatch(): Promise<number> {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<OutboxRow>(
-        `SELECT seq, id, subject, payload, created_at FROM outbox
+        `SELECT seq, id, subject, payload, created_at, request_id FROM outbox
          ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.batchSize],
       );
       for (const row of rows) {
-        const envelope = { id: row.id, subject: row.subject, occurredAt: row.created_at.toISOString(), data: row.payload };
+        const envelope: EventEnvelope = {
+          id: row.id,
+          subject: row.subject,
+          occurredAt: row.created_at.toISOString(),
+          ...(row.request_id ? { requestId: row.request_id } : {}),
+          data: row.payload,
+        };
         await this.bus.publish(row.subject, row.id, JSON.stringify(envelope));
+        eventsPublished.inc({ subject: row.subject });
+        outboxLag.observe({ subject: row.subject }, (Date.now() - row.created_at.getTime()) / 1000);
       }
       if (rows.length > 0) {
         await tx.query('DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);

@@ -1,6 +1,5 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
-import type { Express } from 'express';
 import { JetStreamBus } from '../bus/jetstream-bus';
 import { MemoryBus } from '../bus/memory-bus';
 import type { EventBus } from '../bus/event-bus';
@@ -8,76 +7,74 @@ import type { Database } from '../db/database';
 import { PgDatabase } from '../db/pg-database';
 import { PgliteDatabase } from '../db/pglite-database';
 import { createHttpApp } from '../http/create-app';
+import { sessionRevocations } from '../session/revocations';
 import { createLogger } from '../log';
 import { SessionTokens } from '../session/session';
-import { portFromEnv, requiredEnv } from './config';
+import { intFromEnv, portFromEnv, requiredEnv } from './config';
+import { Health, type ReadinessCheck } from './health';
+import { closeServer, listen, portOf } from './http-server';
 import type { ServiceFactory } from './service';
+import { onShutdown, SHUTDOWN_DEADLINE_MS } from './shutdown';
 
 /**
  * Runs one service alone, configured from the environment: PORT, DATABASE_URL (else embedded
- * PGlite in DATA_DIR/<name>), NATS_URL (else the in-process bus), JWT_KEY.
+ * PGlite in DATA_DIR/<name>), NATS_URL (else the in-process bus) with NATS_STREAM,
+ * NATS_SUBJECT_PREFIX and NATS_STREAM_REPLICAS, JWT_KEY.
+ *
+ * It listens before it migrates, so /healthz answers at once and /readyz says when the service
+ * is ready; on SIGTERM it turns unready, drains HTTP, stops its consumers, and exits 0.
  */
 export async function runService(name: string, factory: ServiceFactory, env = process.env): Promise<void> {
   const log = createLogger(name);
   const tokens = new SessionTokens(requiredEnv(env, 'JWT_KEY'));
-  const db: Database = env.DATABASE_URL
-    ? new PgDatabase(env.DATABASE_URL)
-    : await PgliteDatabase.open(join(env.DATA_DIR ?? '.data', name));
-  const bus: EventBus = env.NATS_URL
-    ? await JetStreamBus.connect({
-        servers: env.NATS_URL,
-        stream: env.NATS_STREAM ?? 'TICKETYBOO',
-        subjectPrefix: env.NATS_SUBJECT_PREFIX ?? 'ticketyboo',
-        connectionName: name,
-      })
-    : new MemoryBus();
+  const db = await openDatabase(name, env);
+  const bus = await openBus(name, env);
   const service = factory({ db, bus, log, tokens, env });
-  await service.start();
-  const app = createHttpApp({ log, tokens, mounts: service.mounts });
-  const port = portFromEnv(env, 3000);
-  const server = await listen(app, port);
-  log.info({ port: portOf(server) }, `${name} listening on http://localhost:${portOf(server)}`);
+  const checks: ReadinessCheck[] = [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }];
+  if (bus instanceof JetStreamBus) checks.push({ name: 'bus', check: () => bus.ping() });
+  const health = new Health([...checks, ...(service.readiness ?? [])]);
+  const app = createHttpApp({
+    log,
+    tokens,
+    isRevoked: (sid) => sessionRevocations.isRevoked(db, sid),
+    mounts: [{ prefix: '/', router: health.router() }, ...service.mounts],
+  });
+  const server = await listen(app, portFromEnv(env, 3000));
+  const port = portOf(server);
+  // The URL is logged once ready, below: launchers and tests wait for that line.
+  log.info({ port }, `${name} listening on port ${port}, starting`);
+  const starting = service.start();
   onShutdown(log, async () => {
-    await closeServer(server);
-    await service.stop();
+    health.markDraining();
+    if (!(await closeServer(server, intFromEnv(env, 'HTTP_DRAIN_MS', 5000)))) log.warn('requests still open after the drain period were cut');
+    // A signal during startup: let the migrations finish rather than cut one off.
+    if (await starting.then(() => true, () => false)) {
+      // Consumers finish the messages they hold; the outbox relay and any worker stop after them.
+      await service.stop();
+    }
     await bus.close();
     await db.close();
+    log.info('stopped');
+  }, SHUTDOWN_DEADLINE_MS);
+  await starting;
+  health.markStarted();
+  log.info({ port }, `${name} ready on http://localhost:${port}`);
+}
+
+function openDatabase(name: string, env: NodeJS.ProcessEnv): Promise<Database> {
+  if (env.DATABASE_URL) return Promise.resolve(new PgDatabase(env.DATABASE_URL));
+  const dir = join(env.DATA_DIR ?? '.data', name);
+  // PGlite fails on a data folder whose parent does not exist.
+  return mkdir(dir, { recursive: true }).then(() => PgliteDatabase.open(dir));
+}
+
+async function openBus(name: string, env: NodeJS.ProcessEnv): Promise<EventBus> {
+  if (!env.NATS_URL) return new MemoryBus();
+  return JetStreamBus.connect({
+    servers: env.NATS_URL,
+    stream: env.NATS_STREAM || 'TICKETYBOO',
+    subjectPrefix: env.NATS_SUBJECT_PREFIX || 'ticketyboo',
+    replicas: intFromEnv(env, 'NATS_STREAM_REPLICAS', 1),
+    connectionName: name,
   });
-}
-
-export function listen(app: Express, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, (err?: Error) => (err ? reject(err) : resolve(server)));
-  });
-}
-
-export function portOf(server: Server): number {
-  const address = server.address();
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
-export function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
-}
-
-/** Runs `stop` once on SIGTERM/SIGINT, then exits; a second signal exits at once. */
-export function onShutdown(log: { info(msg: string): void; error(obj: unknown, msg: string): void }, stop: () => Promise<void>): void {
-  let stopping = false;
-  const handler = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    log.info(`${signal}: shutting down`);
-    stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', handler);
-  process.on('SIGINT', handler);
 }

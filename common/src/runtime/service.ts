@@ -3,6 +3,7 @@ import type { Database } from '../db/database';
 import type { Mount } from '../http/create-app';
 import type { Logger } from '../log';
 import type { SessionTokens } from '../session/session';
+import type { ReadinessCheck } from './health';
 
 /** What the runtime (one process, or one process per service) hands each service. */
 export interface ServiceDeps {
@@ -17,6 +18,8 @@ export interface ServiceDeps {
 export interface Service {
   name: string;
   mounts: Mount[];
+  /** Dependencies beyond its database and the bus that /readyz should ask (e.g. Redis). */
+  readiness?: ReadinessCheck[];
   /** Migrates its database, starts its outbox relay and its consumers. */
   start(): Promise<void>;
   /** Stops consuming and relaying; the runtime closes the database and bus afterwards. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 
@@ -6,9 +7,16 @@ export interface SessionUser {
   email: string;
 }
 
+/** A verified session: who, and which sign-in (so that signing out can end exactly that one). */
+export interface Session {
+  user: SessionUser;
+  sid: string;
+  expiresAt: Date;
+}
+
 export const SESSION_COOKIE = 'session';
 
-const claims = z.object({ id: z.uuid(), email: z.string() });
+const claims = z.object({ id: z.uuid(), email: z.string(), jti: z.uuid().optional(), exp: z.number() });
 
 /** Signs and verifies the session JWT; one key shared by every service (JWT_KEY). */
 export class SessionTokens {
@@ -23,15 +31,18 @@ export class SessionTokens {
     return jwt.sign({ id: user.id, email: user.email }, this.key, {
       algorithm: 'HS256',
       expiresIn: this.ttlSeconds,
+      jwtid: randomUUID(),
     });
   }
 
-  /** The user of a valid, unexpired token; null for anything else. */
-  verify(token: string): SessionUser | null {
+  /** The session of a valid, unexpired token; null for anything else. Revocation is checked elsewhere. */
+  verify(token: string): Session | null {
     try {
       const payload = jwt.verify(token, this.key, { algorithms: ['HS256'] });
       const parsed = claims.safeParse(payload);
-      return parsed.success ? parsed.data : null;
+      if (!parsed.success || !parsed.data.jti) return null;
+      const { id, email, jti, exp } = parsed.data;
+      return { user: { id, email }, sid: jti, expiresAt: new Date(exp * 1000) };
     } catch {
       return null;
     }

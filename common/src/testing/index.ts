@@ -1,3 +1,4 @@
 export * from './test-infra';
 export * from './service-harness';
 export * from './spawn';
+export * from './controlled-bus';

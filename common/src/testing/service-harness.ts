@@ -5,6 +5,7 @@ import { subscribe } from '../bus/subscribe';
 import type { Database } from '../db/database';
 import type { EventData, EventEnvelope, EventSubject } from '../events/contract';
 import { createHttpApp } from '../http/create-app';
+import { sessionRevocations } from '../session/revocations';
 import { createLogger } from '../log';
 import type { Service, ServiceFactory } from '../runtime/service';
 import { SessionTokens } from '../session/session';
@@ -37,7 +38,7 @@ export async function startService(
   const tokens = new SessionTokens(jwtKey);
   const service = factory({ db: d.value, bus: b.value, log, tokens, env });
   await service.start();
-  const app = createHttpApp({ log, tokens, mounts: service.mounts });
+  const app = createHttpApp({ log, tokens, isRevoked: (sid) => sessionRevocations.isRevoked(d.value, sid), mounts: service.mounts });
   let collectors = 0;
   return {
     app,
@@ -78,4 +79,16 @@ export async function publishEvent<S extends EventSubject>(
 /** A signed-in user's cookie, minted with the service's key (auth is another service). */
 export function sessionCookieFor(tokens: SessionTokens, user: { id: string; email: string }): string {
   return `session=${tokens.sign(user)}`;
+}
+
+/** A signed-in user as another service's tests see one: an id, an email and a session cookie. */
+export interface TestUser {
+  id: string;
+  email: string;
+  cookie: string;
+}
+
+export function newUser(h: Pick<ServiceHarness, 'tokens'>): TestUser {
+  const user = { id: randomUUID(), email: `u-${randomUUID().slice(0, 8)}@example.com` };
+  return { ...user, cookie: sessionCookieFor(h.tokens, user) };
 }

@@ -10,7 +10,7 @@ import { MemoryBus } from '../bus/memory-bus';
 import type { EventBus } from '../bus/event-bus';
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+export const NATS_TEST_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 function suffix(): string {
   return randomBytes(6).toString('hex');
@@ -54,14 +54,14 @@ export async function freshJetStream(): Promise<Disposable<JetStreamBus> & { str
   const id = suffix();
   const stream = `TB_TEST_${id}`;
   const subjectPrefix = `tbtest${id}`;
-  const bus = await JetStreamBus.connect({ servers: NATS_URL, stream, subjectPrefix });
+  const bus = await JetStreamBus.connect({ servers: NATS_TEST_URL, stream, subjectPrefix });
   return {
     value: bus,
     stream,
     subjectPrefix,
     dispose: async () => {
       await bus.close();
-      const nc = await connect({ servers: NATS_URL });
+      const nc = await connect({ servers: NATS_TEST_URL });
       const jsm = await jetstreamManager(nc);
       await jsm.streams.delete(stream).catch(() => false);
       await jsm.streams.delete(`${stream}_DEAD`).catch(() => false);

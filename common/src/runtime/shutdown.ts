@@ -1,0 +1,35 @@
+export interface ShutdownLog {
+  info(msg: string): void;
+  error(obj: unknown, msg: string): void;
+}
+
+/** Kubernetes waits 30 s by default before SIGKILL; we promise 10 s, and keep a margin. */
+export const SHUTDOWN_DEADLINE_MS = 9_500;
+
+/**
+ * Runs `stop` once on SIGTERM/SIGINT, then exits 0; a failed stop, a second signal or, when a
+ * deadline is given, a stop that takes longer exits 1 at once.
+ */
+export function onShutdown(log: ShutdownLog, stop: () => Promise<void>, deadlineMs?: number): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log.info(`${signal}: shutting down`);
+    if (deadlineMs !== undefined) {
+      setTimeout(() => {
+        log.error({ deadlineMs }, 'shutdown took too long; exiting');
+        process.exit(1);
+      }, deadlineMs).unref();
+    }
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}

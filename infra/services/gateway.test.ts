@@ -1,0 +1,62 @@
+import express from 'express';
+import request from 'supertest';
+import { createLogger, listen, portOf } from '@ticketyboo/common';
+import { freePort } from './free-port';
+import { createGateway, routeFor, type Route, type Target } from './gateway';
+
+const routes: Route[] = [
+  { prefix: '/api/users', upstream: 'auth' },
+  { prefix: '/api/orders', upstream: 'orders' },
+  { prefix: '/', upstream: 'client' },
+];
+
+describe('routeFor: ingress-nginx Prefix matching', () => {
+  it.each([
+    ['/api/users', 'auth'],
+    ['/api/users/signup', 'auth'],
+    ['/api/usersx', 'client'],
+    ['/api/orders/123', 'orders'],
+    ['/', 'client'],
+    ['/tickets/new', 'client'],
+  ])('%s → %s', (path, upstream) => {
+    expect(routeFor(routes, path)?.upstream).toBe(upstream);
+  });
+});
+
+describe('the gateway', () => {
+  /** An upstream that echoes what it was sent, and says who it is. */
+  async function upstream(label: string): Promise<Target & { close(): void }> {
+    const app = express();
+    app.use(express.json());
+    app.all('/{*rest}', (req, res) => void res.json({ label, method: req.method, url: req.originalUrl, body: req.body as unknown, proto: req.get('x-forwarded-proto') }));
+    const server = await listen(app, 0);
+    return { label, port: portOf(server), close: () => server.close() };
+  }
+
+  it('spreads requests round-robin, forwards method, path, query and body, and goes past a replica that refuses', async () => {
+    const a = await upstream('orders#1');
+    const b = await upstream('orders#2');
+    const dead: Target = { label: 'orders#3', port: await freePort() };
+    const pool: Record<string, Target[]> = { orders: [a, dead, b] };
+    const app = createGateway({ routes, targets: (n) => pool[n] ?? [], fallback: (_req, res) => void res.send('landing'), log: createLogger('test') });
+    try {
+      const seen: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const res = await request(app).post('/api/orders/x?y=1').send({ n: i }).expect(200);
+        expect(res.body).toEqual({ label: res.headers['x-served-by'], method: 'POST', url: '/api/orders/x?y=1', body: { n: i }, proto: 'http' });
+        seen.push(res.body.label);
+      }
+      expect(new Set(seen)).toEqual(new Set(['orders#1', 'orders#2']));
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('answers 503 for a route with no ready process, and serves the fallback at / without a client', async () => {
+    const app = createGateway({ routes, targets: () => [], fallback: (_req, res) => void res.send('landing'), log: createLogger('test') });
+    expect((await request(app).get('/api/users/currentuser')).status).toBe(503);
+    expect((await request(app).get('/')).text).toBe('landing');
+    expect((await request(app).get('/tickets/new')).status).toBe(404);
+  });
+});
