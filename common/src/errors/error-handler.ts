@@ -29,12 +29,28 @@ function fromRouter(err: unknown): HttpError | undefined {
   return undefined;
 }
 
+// Connection refused/reset, and PostgreSQL's "shutting down" / "connection failure" classes.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+/** The database (or another backing server) is away for a moment: the request may simply be retried. */
+function isUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  return err instanceof Error && /Connection terminated|connection (is )?closed|Client has encountered a connection error/i.test(err.message);
+}
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const known = err instanceof HttpError ? err : (fromBodyParser(err) ?? fromRouter(err));
     if (known) {
       if (known instanceof TooManyRequestsError) res.set('retry-after', String(known.retryAfterSeconds));
       res.status(known.status).json({ errors: known.serialize() });
+      return;
+    }
+    if (isUnavailable(err)) {
+      log.warn({ err, requestId: req.id, method: req.method, url: req.originalUrl }, 'backing server unavailable');
+      res.status(503).set('retry-after', '1').json({ errors: [{ message: 'Temporarily unavailable; please try again' }] });
       return;
     }
     log.error({ err, requestId: req.id, method: req.method, url: req.originalUrl }, 'unexpected error');

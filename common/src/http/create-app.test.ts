@@ -26,6 +26,9 @@ describe('the shared HTTP shell', () => {
     throw new TypeError('cannot read properties of undefined');
   });
   router.get('/mine', requireAuth, (_req, res) => void res.json({ ok: true }));
+  router.get('/db-down', () => {
+    throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+  });
   router.get('/forbidden', () => {
     throw new ForbiddenError('Not your ticket');
   });
@@ -46,6 +49,14 @@ describe('the shared HTTP shell', () => {
     }
     expect(errors).toHaveLength(2);
     expect(errors[0]).toMatchObject({ requestId: 'req-123' });
+  });
+
+  it('answers 503 with Retry-After, not 500, while the database is restarting', async () => {
+    const { app, errors } = appWith(router);
+    const res = await request(app).get('/api/things/db-down').expect(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.body).toEqual({ errors: [{ message: 'Temporarily unavailable; please try again' }] });
+    expect(errors).toHaveLength(0);
   });
 
   it('gives each request an id when the caller did not', async () => {
