@@ -17,9 +17,10 @@ describe('npm run start:services --replicas orders=2,tickets=2', () => {
   }, 120_000);
   afterAll(() => topology.dispose(), 30_000);
 
-  it('runs each service as its own OS process, two of orders and tickets', () => {
+  it('runs each service as its own OS process, two of orders and tickets, and the built client', () => {
+    // Jest's global setup built the client, so the launcher runs it too.
     expect([...topology.replicas.keys()].sort()).toEqual(
-      ['auth#1', 'expiration#1', 'orders#1', 'orders#2', 'payments#1', 'tickets#1', 'tickets#2'],
+      ['auth#1', 'client#1', 'expiration#1', 'orders#1', 'orders#2', 'payments#1', 'tickets#1', 'tickets#2'],
     );
     const pids = [...topology.replicas.values()].map((r) => r.pid);
     expect(new Set(pids).size).toBe(pids.length);
@@ -39,6 +40,11 @@ describe('npm run start:services --replicas orders=2,tickets=2', () => {
 
   it('serves /healthz and /readyz on every process; readiness covers database, bus and, for expiration, Redis', async () => {
     for (const [label, { url }] of topology.replicas) {
+      // The client is Next.js: its pages are its health.
+      if (label.startsWith('client')) {
+        expect((await fetch(`${url}/`)).status).toBe(200);
+        continue;
+      }
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       const ready = await fetch(`${url}/readyz`);
       const expected = { started: 'ok', database: 'ok', bus: 'ok', ...(label.startsWith('expiration') ? { redis: 'ok' } : {}) };
