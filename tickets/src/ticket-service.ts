@@ -80,11 +80,9 @@ export class TicketService {
     const ticket = await this.tickets.findById(tx, order.ticket.id);
     if (!ticket) throw new Error(`order ${order.id} is for unknown ticket ${order.ticket.id}`);
     if (ticket.orderId === order.id) return;
-    if (ticket.status === 'sold') {
-      this.log.warn({ orderId: order.id, ticketId: ticket.id }, 'order for a sold ticket ignored');
-      return;
-    }
-    // Held by an older order whose cancel has not reached us yet; it will.
+    // Held, or even sold, by an older order whose cancel has not reached us yet; it will. Orders
+    // never admits a new order beside a paid one, so a sale to the older order is being undone
+    // (its charge overtook its cancel, and payments refunds it).
     throw new RetryLaterError(`ticket ${ticket.id} still held by order ${ticket.orderId}`, 500);
   }
 
