@@ -65,6 +65,8 @@ describe('observability of the marketplace (npm start runtime)', () => {
   });
 
   it('exposes Prometheus metrics: HTTP latency by route, events published and consumed, locks, expiry lateness', async () => {
+    // The first test's lock (1 s) is over before this one takes its own.
+    await eventually(async () => (sample(await metricsText(), 'active_locks') === 0 ? true : undefined), 10_000);
     const seller = await signUp('seller2@example.com');
     const buyer = await signUp('buyer2@example.com');
     const ticket = (await request(market.app).post('/api/tickets').set('Cookie', seller).send({ title: 'Counted', price: 5 }).expect(201)).body;
