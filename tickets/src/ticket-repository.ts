@@ -114,6 +114,15 @@ export class TicketRepository {
     return rows.map((r) => ({ priceCents: Number(r.price_cents), at: r.at }));
   }
 
+  /**
+   * Takes the ticket's row lock for the rest of the transaction. An order's created and cancelled
+   * events can be applied at the same moment (both redelivered after a replica died); holding the
+   * row first makes each handler's "was this order released?" check and its write one step.
+   */
+  async holdForUpdate(q: Queryable, ticketId: string): Promise<void> {
+    await q.query('SELECT 1 FROM tickets WHERE id = $1 FOR UPDATE', [ticketId]);
+  }
+
   async lock(q: Queryable, ticketId: string, orderId: string): Promise<Ticket | undefined> {
     const { rows } = await q.query<TicketRow>(
       `UPDATE tickets SET order_id = $2, status = 'locked', version = version + 1
@@ -123,7 +132,6 @@ export class TicketRepository {
     return rows[0] && toTicket(rows[0]);
   }
 
-  /** Unlocks only if this order still holds the lock: a stale cancel must not free a newer buyer's lock. */
   /**
    * Frees the ticket if that order still holds it. A ticket already marked sold by it is freed too:
    * orders never cancels a completed order, so its charge overtook the cancel and is being refunded.

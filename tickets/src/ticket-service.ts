@@ -70,6 +70,7 @@ export class TicketService {
   // --- events from orders and payments ---
 
   async onOrderCreated(tx: Tx, order: EventData<'order.created'>): Promise<void> {
+    await this.tickets.holdForUpdate(tx, order.ticket.id);
     // Its cancel overtook it: the order is over, and must not lock anything now.
     if (await this.tickets.isReleased(tx, order.id)) return;
     const locked = await this.tickets.lock(tx, order.ticket.id, order.id);
@@ -87,6 +88,7 @@ export class TicketService {
   }
 
   async onOrderCancelled(tx: Tx, order: EventData<'order.cancelled'>): Promise<void> {
+    await this.tickets.holdForUpdate(tx, order.ticket.id);
     await this.tickets.markReleased(tx, order.id);
     const unlocked = await this.tickets.unlock(tx, order.ticket.id, order.id);
     if (unlocked) await tx.publish('ticket.updated', toEvent(unlocked));

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { createLogger, Outbox, type EventData } from '@ticketyboo/common';
+import { startService, type ServiceHarness } from '@ticketyboo/common/testing';
+import { createTicketsService } from './tickets-service';
+import { TicketRepository } from './ticket-repository';
+import { TicketService } from './ticket-service';
+import { listTicket, newUser, orderCancelled, orderCreated } from './tickets.test-helpers';
+
+/**
+ * After a tickets replica dies, an order's order.created and order.cancelled are redelivered at
+ * the same moment to two consumers, so their handlers run in concurrent transactions on real
+ * PostgreSQL. Whatever the interleaving, the cancelled order must not end up holding the ticket
+ * (the chaos suite once left tickets locked by orders cancelled long before).
+ */
+describe('tickets handlers racing on one ticket (PostgreSQL)', () => {
+  let h: ServiceHarness;
+  let service: TicketService;
+
+  beforeAll(async () => {
+    h = await startService(createTicketsService, { db: 'postgres', bus: 'memory' });
+    service = new TicketService(h.db, new Outbox(h.db, h.bus, createLogger('race')), new TicketRepository(), createLogger('race'));
+  });
+  afterAll(() => h.dispose());
+
+  const outbox = () => new Outbox(h.db, h.bus, createLogger('race'));
+
+  it("an order's create and cancel applied at once never leave the ticket held by the cancelled order", async () => {
+    const seller = newUser(h);
+    const tickets = await Promise.all(Array.from({ length: 60 }, (_, i) => listTicket(h, seller, { title: `Race ${i}`, price: 10 })));
+    const tx = outbox();
+    await Promise.all(
+      tickets.flatMap((t) => {
+        const created: EventData<'order.created'> = orderCreated(t, randomUUID());
+        return [
+          tx.transaction((q) => service.onOrderCreated(q, created)),
+          tx.transaction((q) => service.onOrderCancelled(q, orderCancelled(t, created.id))),
+        ];
+      }),
+    );
+    const { rows } = await h.db.query<{ id: string; status: string }>(
+      `SELECT id, status FROM tickets WHERE id = ANY($1::uuid[]) AND status <> 'available'`,
+      [tickets.map((t) => t.id)],
+    );
+    expect(rows).toEqual([]);
+  });
+});
