@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { measureFloors } from './floors';
+import { benchOptions, type BenchOptions } from './options';
+import { browse, expiryLateness, hotTicket, placeOrders, propagation, UnlockWatcher } from './phases';
+import { chartSvg, markdownTable } from './report';
+import { breaches, type BenchResults } from './results';
+import { bulkList, listTickets, mintSessions, signUp, inParallel, waitForOrdersReplica } from './seed';
+import { startEmbedded, startServices, type SystemUnderTest } from './systems';
+
+const ROOT = resolve(__dirname, '../..');
+const START = '<!-- bench:results -->';
+const END = '<!-- /bench:results -->';
+
+function say(msg: string): void {
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+}
+
+interface Crowd {
+  seller: string;
+  buyers: string[];
+}
+
+/** A seller and a hundred buyers signed up through auth, as users would. */
+async function signUpCrowd(sut: SystemUnderTest, o: BenchOptions): Promise<Crowd> {
+  const seller = await signUp(sut, 'seller');
+  const buyers = await inParallel(Array.from({ length: o.connections }, (_, i) => i), 8, (i) => signUp(sut, `buyer${i}`));
+  return { seller, buyers };
+}
+
+async function onServices(o: BenchOptions, jwtKey: string): Promise<BenchResults['services']> {
+  say('starting npm run start:services');
+  const sut = await startServices({ jwtKey, lockSeconds: o.lockSeconds });
+  try {
+    const crowd = await signUpCrowd(sut, o);
+    say(`listing ${o.placementOrders + o.propagationSamples + 1} tickets through the API`);
+    const [hot] = await listTickets(sut, crowd.seller, 1, 'Hot');
+    const forPlacement = await listTickets(sut, crowd.seller, o.placementOrders, 'Placement');
+    const forPropagation = await listTickets(sut, crowd.seller, o.propagationSamples, 'Propagation');
+    await waitForOrdersReplica(sut, [hot!, ...forPlacement, ...forPropagation], crowd.buyers[0]!);
+    const watcher = new UnlockWatcher();
+    await watcher.start(sut.events!);
+
+    say(`3. placing ${o.placementOrders} orders over ${o.connections} connections`);
+    const placement = await placeOrders(sut, crowd.buyers, forPlacement, o.connections);
+    say(`4. ${o.hotTicketBuyers} buyers for one ticket`);
+    const hotResult = await hotTicket(sut, mintSessions(jwtKey, o.hotTicketBuyers), hot!);
+    say('6. event propagation');
+    const propagated = await propagation(sut, crowd.buyers, forPropagation);
+    say(`7. waiting for the ${o.placementOrders} locks to expire`);
+    const expiry = await expiryLateness(sut, watcher, forPlacement, o.lockSeconds);
+    await watcher.stop();
+    say(`5. browsing ${o.browseListings} listings`);
+    await bulkList(sut, o.browseListings);
+    const browsed = await browse(sut, o.connections, o.loadSeconds);
+    return { placement, hotTicket: hotResult, propagation: propagated, expiry, browse: browsed };
+  } finally {
+    await sut.stop();
+  }
+}
+
+async function onEmbedded(o: BenchOptions, jwtKey: string): Promise<BenchResults['embedded']> {
+  say('starting npm start');
+  const sut = await startEmbedded({ jwtKey, lockSeconds: 900 });
+  try {
+    const crowd = await signUpCrowd(sut, o);
+    const [hot] = await listTickets(sut, crowd.seller, 1, 'Hot');
+    const forPlacement = await listTickets(sut, crowd.seller, o.embeddedPlacementOrders + 1, 'Placement');
+    const ready = await waitForOrdersReplica(sut, forPlacement, crowd.buyers[0]!);
+    say(`8. placing ${ready.length} orders, then ${o.hotTicketBuyers} buyers for one ticket`);
+    const placement = await placeOrders(sut, crowd.buyers, ready, o.connections);
+    const hotResult = await hotTicket(sut, mintSessions(jwtKey, o.hotTicketBuyers), hot!);
+    return { placement, hotTicket: hotResult };
+  } finally {
+    await sut.stop();
+  }
+}
+
+async function writeReport(r: BenchResults, table: string): Promise<void> {
+  const path = join(ROOT, 'BENCHMARKS.md');
+  const block = [
+    START,
+    `Last full run: ${r.date}, ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}; the load generator (autocannon) and every server share the machine.`,
+    '',
+    table,
+    '',
+    '![Requests per second beside the floors](infra/bench/benchmarks.svg)',
+    END,
+  ].join('\n');
+  const current = existsSync(path) ? await readFile(path, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
+  const from = current.indexOf(START);
+  const to = current.indexOf(END);
+  if (from < 0 || to < 0) throw new Error(`BENCHMARKS.md lost its ${START} … ${END} markers`);
+  await writeFile(path, current.slice(0, from) + block + current.slice(to + END.length));
+  await writeFile(join(__dirname, 'benchmarks.svg'), chartSvg(r));
+}
+
+async function main(): Promise<void> {
+  const o = benchOptions(process.argv.slice(2));
+  const jwtKey = randomBytes(32).toString('hex');
+  say(`floors A and B${o.quick ? ' (quick)' : ''}`);
+  const floors = await measureFloors(o);
+  const services = await onServices(o, jwtKey);
+  const embedded = await onEmbedded(o, jwtKey);
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    quick: o.quick,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.version },
+    floors,
+    services,
+    embedded,
+  };
+  const table = markdownTable(results);
+  console.log(`\n${table}\n`);
+  const outDir = join(ROOT, 'test-output/bench');
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'results.json'), JSON.stringify(results, null, 2));
+  // A quick run's figures are too short to stand for anything: only a full run updates the record.
+  if (!o.quick) await writeReport(results, table);
+  const broken = breaches(results);
+  for (const b of broken) console.error(`BREACH: ${b}`);
+  process.exit(broken.length > 0 ? 1 : 0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

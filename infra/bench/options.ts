@@ -1,0 +1,45 @@
+/** Sizes of each phase: the full run, or `--quick` (CI's smoke run: same phases, smaller). */
+export interface BenchOptions {
+  quick: boolean;
+  connections: number;
+  /** Seconds of load per throughput phase (floors, browse). */
+  loadSeconds: number;
+  floorRows: number;
+  /** Orders placed in the order-placement phase, each on its own ticket; their locks are the expiry sample. */
+  placementOrders: number;
+  embeddedPlacementOrders: number;
+  hotTicketBuyers: number;
+  propagationSamples: number;
+  browseListings: number;
+  /** Lock length on start:services: every placement order must be placed within it. */
+  lockSeconds: number;
+}
+
+export function benchOptions(argv: readonly string[]): BenchOptions {
+  const quick = argv.includes('--quick');
+  return quick
+    ? {
+        quick,
+        connections: 100,
+        loadSeconds: 2,
+        floorRows: 20_000,
+        placementOrders: 400,
+        embeddedPlacementOrders: 200,
+        hotTicketBuyers: 1000,
+        propagationSamples: 20,
+        browseListings: 10_000,
+        lockSeconds: 20,
+      }
+    : {
+        quick,
+        connections: 100,
+        loadSeconds: 10,
+        floorRows: 100_000,
+        placementOrders: 10_000,
+        embeddedPlacementOrders: 2_000,
+        hotTicketBuyers: 1000,
+        propagationSamples: 200,
+        browseListings: 100_000,
+        lockSeconds: 60,
+      };
+}

@@ -1,0 +1,89 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createLogger, JetStreamBus, type EventBus } from '@ticketyboo/common';
+import { NATS_TEST_URL, spawnEntry } from '@ticketyboo/common/testing';
+import { ensureClientBuilt } from '../local/client-build';
+import { startTopology } from '../services/topology.test-helpers';
+
+const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A running marketplace as the benchmark drives it. */
+export interface SystemUnderTest {
+  label: string;
+  /** Where each API is served: the service's own port (no gateway in between, as behind an ingress). */
+  urls: { auth: string; tickets: string; orders: string };
+  /** The services' event stream, to watch tickets change (services only). */
+  events?: EventBus;
+  /** A direct connection to a service's database, to seed in bulk or see a replica catch up (services only). */
+  database?(service: 'tickets' | 'orders'): pg.Client;
+  stop(): Promise<void>;
+}
+
+export interface SystemSettings {
+  jwtKey: string;
+  /** How long a lock lasts. */
+  lockSeconds: number;
+}
+
+function environment(s: SystemSettings): NodeJS.ProcessEnv {
+  return {
+    JWT_KEY: s.jwtKey,
+    ORDER_EXPIRATION_SECONDS: String(s.lockSeconds),
+    // The benchmark signs up its buyers from one address.
+    AUTH_ATTEMPTS_PER_IP: '1000000',
+  };
+}
+
+/** `npm run start:services`: a process per service on the real PostgreSQL, JetStream and Redis. */
+export async function startServices(s: SystemSettings): Promise<SystemUnderTest> {
+  const topology = await startTopology([], environment(s));
+  const url = (label: string) => {
+    const u = topology.replicas.get(label)?.url;
+    if (!u) throw new Error(`${label} has no URL`);
+    return u;
+  };
+  const events = await JetStreamBus.connect({
+    servers: NATS_TEST_URL,
+    stream: topology.names.stream,
+    subjectPrefix: topology.names.subjectPrefix,
+    connectionName: 'bench',
+  });
+  const clients: pg.Client[] = [];
+  return {
+    label: 'start:services',
+    urls: { auth: url('auth#1'), tickets: url('tickets#1'), orders: url('orders#1') },
+    events,
+    database(service) {
+      const u = new URL(POSTGRES_URL);
+      u.pathname = `/${topology.names.databasePrefix}_${service}`;
+      const client = new pg.Client({ connectionString: u.toString() });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+      await events.close();
+      await topology.stop();
+      await topology.dispose();
+    },
+  };
+}
+
+/** `npm start`: the whole marketplace in one process on embedded PostgreSQL and an in-process bus. */
+export async function startEmbedded(s: SystemSettings): Promise<SystemUnderTest> {
+  // npm start builds the web client when its build is stale; do it first, so that the build is not measured.
+  const log = createLogger('bench');
+  await ensureClientBuilt({ info: (msg) => log.info(msg) });
+  const dataDir = await mkdtemp(join(tmpdir(), 'ticketyboo-bench-'));
+  const proc = await spawnEntry('infra/local/standalone.ts', { ...environment(s), DATA_DIR: dataDir });
+  return {
+    label: 'npm start',
+    urls: { auth: proc.base, tickets: proc.base, orders: proc.base },
+    async stop() {
+      await proc.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
