@@ -6,12 +6,13 @@ import { join, resolve } from 'node:path';
 import { measureFloors } from './floors';
 import { benchOptions, type BenchOptions } from './options';
 import { browse, expiryLateness, hotTicket, placeOrders, propagation, UnlockWatcher } from './phases';
-import { chartSvg, markdownTable } from './report';
+import { chartSvg, cpuPerOrder, markdownTable } from './report';
 import { breaches, type BenchResults } from './results';
 import { bulkList, listTickets, mintSessions, signUp, inParallel, waitForOrdersReplica } from './seed';
 import { startEmbedded, startServices, type SystemUnderTest } from './systems';
 
 const ROOT = resolve(__dirname, '../..');
+const PROFILES = join(ROOT, 'test-output/bench/profiles');
 const START = '<!-- bench:results -->';
 const END = '<!-- /bench:results -->';
 
@@ -33,7 +34,7 @@ async function signUpCrowd(sut: SystemUnderTest, o: BenchOptions): Promise<Crowd
 
 async function onServices(o: BenchOptions, jwtKey: string): Promise<BenchResults['services']> {
   say('starting npm run start:services');
-  const sut = await startServices({ jwtKey, lockSeconds: o.lockSeconds });
+  const sut = await startServices({ jwtKey, lockSeconds: o.lockSeconds, ...(o.profile ? { profileDir: PROFILES } : {}) });
   try {
     const crowd = await signUpCrowd(sut, o);
     say(`listing ${o.placementOrders + o.propagationSamples + 1} tickets through the API`);
@@ -44,12 +45,14 @@ async function onServices(o: BenchOptions, jwtKey: string): Promise<BenchResults
     const watcher = new UnlockWatcher();
     await watcher.start(sut.events!);
 
-    say(`3. placing ${o.placementOrders} orders over ${o.connections} connections`);
-    const placement = await placeOrders(sut, crowd.buyers, forPlacement, o.connections);
+    // The crowd and the propagation sample go first: the placement phase's locks then expire
+    // together after it, with nothing else running.
     say(`4. ${o.hotTicketBuyers} buyers for one ticket`);
     const hotResult = await hotTicket(sut, mintSessions(jwtKey, o.hotTicketBuyers), hot!);
     say('6. event propagation');
     const propagated = await propagation(sut, crowd.buyers, forPropagation);
+    say(`3. placing ${o.placementOrders} orders over ${o.connections} connections`);
+    const placement = await placeOrders(sut, crowd.buyers, forPlacement, o.connections);
     say(`7. waiting for the ${o.placementOrders} locks to expire`);
     const expiry = await expiryLateness(sut, watcher, forPlacement, o.lockSeconds);
     await watcher.stop();
@@ -101,6 +104,10 @@ async function writeReport(r: BenchResults, table: string): Promise<void> {
 async function main(): Promise<void> {
   const o = benchOptions(process.argv.slice(2));
   const jwtKey = randomBytes(32).toString('hex');
+  if (o.servicesOnly) {
+    console.log(JSON.stringify(await onServices(o, jwtKey), null, 2));
+    process.exit(0);
+  }
   say(`floors A and B${o.quick ? ' (quick)' : ''}`);
   const floors = await measureFloors(o);
   const services = await onServices(o, jwtKey);
@@ -113,7 +120,12 @@ async function main(): Promise<void> {
     services,
     embedded,
   };
-  const table = markdownTable(results);
+  const table = [
+    markdownTable(results),
+    '',
+    `start:services: ${cpuPerOrder(results.services.placement)}.`,
+    `npm start: ${cpuPerOrder(results.embedded.placement)}.`,
+  ].join('\n');
   console.log(`\n${table}\n`);
   const outDir = join(ROOT, 'test-output/bench');
   await mkdir(outDir, { recursive: true });

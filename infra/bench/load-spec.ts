@@ -21,6 +21,8 @@ export interface LoadResult {
   byStatus: Record<string, number>;
   /** Connection errors and timeouts: requests that got no answer at all. */
   errors: number;
+  /** CPU seconds each kind of process used during the run. */
+  cpu?: Record<string, number>;
 }
 
 export const count5xx = (r: LoadResult): number =>

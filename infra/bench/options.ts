@@ -11,14 +11,20 @@ export interface BenchOptions {
   hotTicketBuyers: number;
   propagationSamples: number;
   browseListings: number;
-  /** Lock length on start:services: every placement order must be placed within it. */
+  /** Lock length on start:services: longer than the placement phase, so its locks all expire after it. */
   lockSeconds: number;
+  /** `--profile`: the services run with --cpu-prof, writing .cpuprofile files to test-output/bench/profiles. */
+  profile: boolean;
+  /** `--services-only`: no floors and no npm start, for working on the services' figures. */
+  servicesOnly: boolean;
 }
 
 export function benchOptions(argv: readonly string[]): BenchOptions {
   const quick = argv.includes('--quick');
+  const flags = { profile: argv.includes('--profile'), servicesOnly: argv.includes('--services-only') };
   return quick
     ? {
+        ...flags,
         quick,
         connections: 100,
         loadSeconds: 2,
@@ -31,6 +37,7 @@ export function benchOptions(argv: readonly string[]): BenchOptions {
         lockSeconds: 20,
       }
     : {
+        ...flags,
         quick,
         connections: 100,
         loadSeconds: 10,
@@ -40,6 +47,6 @@ export function benchOptions(argv: readonly string[]): BenchOptions {
         hotTicketBuyers: 1000,
         propagationSamples: 200,
         browseListings: 100_000,
-        lockSeconds: 60,
+        lockSeconds: 120,
       };
 }

@@ -113,6 +113,8 @@ export class UnlockWatcher {
 export interface ExpiryResult extends Percentiles {
   /** Locks still held at the deadline. */
   stillLocked: number;
+  /** Seconds from the first lock's expiresAt to the last one's. */
+  spreadSeconds: number;
 }
 
 /** 7: how late after `expiresAt` each lock of the placement phase was freed. */
@@ -125,6 +127,7 @@ export async function expiryLateness(sut: SystemUnderTest, watcher: UnlockWatche
     [listings.map((l) => l.id)],
   );
   await db.end();
+  const first = Math.min(...rows.map((r) => r.expires_at.getTime()));
   const last = Math.max(...rows.map((r) => r.expires_at.getTime()));
   // Every lock is given its expiry plus a generous margin; a lock still held then counts as a failure.
   const deadline = last + 30_000 + lockSeconds * 1000;
@@ -135,7 +138,7 @@ export async function expiryLateness(sut: SystemUnderTest, watcher: UnlockWatche
     const at = watcher.unlockedAt.get(r.ticket_id);
     return at === undefined ? [] : [at - r.expires_at.getTime()];
   });
-  return { ...percentiles(lateness), stillLocked: rows.length - lateness.length };
+  return { ...percentiles(lateness), stillLocked: rows.length - lateness.length, spreadSeconds: Math.round((last - first) / 1000) };
 }
 
 export interface BrowseResult {

@@ -25,6 +25,8 @@ export interface SystemSettings {
   jwtKey: string;
   /** How long a lock lasts. */
   lockSeconds: number;
+  /** Where the services write CPU profiles (node --cpu-prof), if anywhere. */
+  profileDir?: string;
 }
 
 function environment(s: SystemSettings): NodeJS.ProcessEnv {
@@ -33,6 +35,7 @@ function environment(s: SystemSettings): NodeJS.ProcessEnv {
     ORDER_EXPIRATION_SECONDS: String(s.lockSeconds),
     // The benchmark signs up its buyers from one address.
     AUTH_ATTEMPTS_PER_IP: '1000000',
+    ...(s.profileDir ? { SERVICE_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${s.profileDir}` } : {}),
   };
 }
 

@@ -70,7 +70,7 @@ function serviceSpec(service: BackendService, index: number, config: LaunchConfi
     index,
     // Node itself runs the entry with tsx's loader: one OS process per replica, no wrapper.
     command: process.execPath,
-    args: ['--import', 'tsx', service.entry],
+    args: [...extraNodeArgs(), '--import', 'tsx', service.entry],
     cwd: ROOT,
     env: (port) => ({
       ...process.env,
@@ -85,6 +85,11 @@ function serviceSpec(service: BackendService, index: number, config: LaunchConfi
     cleanExitCodes: [0],
     ready: { path: '/readyz', expect: 'ok' },
   };
+}
+
+/** SERVICE_NODE_ARGS: flags for each service's node (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+function extraNodeArgs(): string[] {
+  return (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
 
 function clientSpec(index: number, apiBaseUrl: string): ReplicaSpec {
