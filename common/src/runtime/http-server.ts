@@ -8,10 +8,15 @@ interface Draining {
 
 const tracked = new WeakMap<Server, Draining>();
 
+// A crowd connecting at once (a thousand buyers for one hot ticket) overflowed Node's default
+// accept queue of 511, and each refused connection retried a second later (npm run bench).
+// Linux caps it at net.core.somaxconn.
+const BACKLOG = 4096;
+
 /** Listens on `port` (0: any free one), tracking requests in flight so `closeServer` can drain them. */
 export function listen(app: Express, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, (err?: Error) => (err ? reject(err) : resolve(server)));
+    const server = app.listen({ port, backlog: BACKLOG }, (err?: Error) => (err ? reject(err) : resolve(server)));
     const state: Draining = { closing: false, inFlight: new Set() };
     tracked.set(server, state);
     // Prepended, so it runs before the app can send headers.
