@@ -43,8 +43,9 @@ export class OrderService {
    * the buyer looked is a 409, never a charge the buyer did not agree to.
    */
   async place(buyerId: string, ticketId: string, seenPriceCents?: number): Promise<Order> {
-    const ticket = await this.waitForTicket(ticketId, (t) => seenPriceCents === undefined || t.priceCents === seenPriceCents);
+    const { ticket, held } = await this.waitForTicket(ticketId, (t) => seenPriceCents === undefined || t.priceCents === seenPriceCents);
     if (ticket.userId === buyerId) throw new ForbiddenError('You cannot buy your own ticket');
+    if (held) throw new ConflictError(RESERVED);
     if (seenPriceCents !== undefined && ticket.priceCents !== seenPriceCents) {
       throw new ConflictError(`The price has changed to ${(ticket.priceCents / 100).toFixed(2)}`);
     }
@@ -106,13 +107,17 @@ export class OrderService {
   }
 
   /** The replica's ticket once it satisfies `caughtUp`, or as it is when the wait runs out. */
-  private async waitForTicket(ticketId: string, caughtUp: (t: ReplicaTicket) => boolean): Promise<ReplicaTicket> {
+  private async waitForTicket(
+    ticketId: string,
+    caughtUp: (t: ReplicaTicket) => boolean,
+  ): Promise<{ ticket: ReplicaTicket; held: boolean }> {
     const deadline = Date.now() + this.rules.replicaWaitMs;
     for (;;) {
-      const ticket = await this.tickets.find(this.db, ticketId);
-      if (ticket && caughtUp(ticket)) return ticket;
+      const found = await this.tickets.findWithHolder(this.db, ticketId);
+      // A ticket someone holds is refused at once, whatever its price: no point waiting.
+      if (found && (found.held || caughtUp(found.ticket))) return found;
       if (Date.now() >= deadline) {
-        if (ticket) return ticket;
+        if (found) return found;
         throw new NotFoundError('Ticket not found');
       }
       await new Promise((r) => setTimeout(r, 25));

@@ -30,6 +30,22 @@ export class TicketReplicaRepository {
     return rows[0] && toTicket(rows[0]);
   }
 
+  /**
+   * The ticket, and whether an order holds it now (unpaid and unexpired, or paid): in one query, so
+   * that a crowd of buyers for a ticket already taken is turned away without a transaction each.
+   * Only a refusal is decided here; an order is admitted only by the unique index.
+   */
+  async findWithHolder(q: Queryable, id: string): Promise<{ ticket: ReplicaTicket; held: boolean } | undefined> {
+    const { rows } = await q.query<Row & { held: boolean }>(
+      `SELECT id, title, price_cents, user_id, version,
+         EXISTS (SELECT 1 FROM orders o WHERE o.ticket_id = t.id AND o.status IN ('created', 'complete')
+                 AND (o.status = 'complete' OR o.expires_at > now())) AS held
+       FROM tickets t WHERE id = $1`,
+      [id],
+    );
+    return rows[0] && { ticket: toTicket(rows[0]), held: rows[0].held };
+  }
+
   async insert(q: Queryable, t: ReplicaTicket): Promise<void> {
     await q.query(
       `INSERT INTO tickets (id, title, price_cents, user_id, version) VALUES ($1, $2, $3, $4, $5)
