@@ -118,12 +118,14 @@ export class Outbox {
   }
 
   private publishBatch(): Promise<number> {
+    // Taken and deleted in one statement; the delete commits only after every row was published.
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<OutboxRow>(
-        `SELECT seq, id, subject, payload, created_at, request_id FROM outbox
-         ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING seq, id, subject, payload, created_at, request_id`,
         [this.batchSize],
       );
+      rows.sort((a, b) => Number(a.seq) - Number(b.seq));
       for (const row of rows) {
         const envelope: EventEnvelope = {
           id: row.id,
@@ -135,9 +137,6 @@ export class Outbox {
         await this.bus.publish(row.subject, row.id, JSON.stringify(envelope));
         eventsPublished.inc({ subject: row.subject });
         outboxLag.observe({ subject: row.subject }, (Date.now() - row.created_at.getTime()) / 1000);
-      }
-      if (rows.length > 0) {
-        await tx.query('DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
       }
       return rows.length;
     });
