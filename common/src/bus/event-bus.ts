@@ -16,6 +16,12 @@ export interface ConsumerOptions {
   subject: EventSubject;
   /** An unsettled delivery is redelivered after this long. */
   ackWaitMs: number;
+  /**
+   * Deliveries handled at once by this process (default 1). More than one means a later message
+   * may be applied before an earlier one; handlers must already cope with that (versions, "only if
+   * still my order", retry-later), as every consumer does across subjects and replicas.
+   */
+  concurrency?: number;
 }
 
 /**
@@ -24,7 +30,7 @@ export interface ConsumerOptions {
  */
 export interface EventBus {
   publish(subject: EventSubject, msgId: string, body: string): Promise<void>;
-  /** Delivers one message at a time to `onMessage`; resolves once the consumer is running. */
+  /** Delivers messages to `onMessage`, up to `concurrency` at once; resolves once the consumer is running. */
   consume(opts: ConsumerOptions, onMessage: (d: Delivery) => Promise<void>): Promise<Consumer>;
   deadLetter(subject: EventSubject, body: string, reason: string): Promise<void>;
   close(): Promise<void>;

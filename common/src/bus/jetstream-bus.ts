@@ -10,6 +10,7 @@ import {
   type JetStreamClient,
   type JetStreamManager,
   type ConsumerMessages,
+  type JsMsg,
 } from '@nats-io/jetstream';
 import type { EventSubject } from '../events/contract';
 import type { Consumer, ConsumerOptions, Delivery, EventBus } from './event-bus';
@@ -129,20 +130,28 @@ export class JetStreamBus implements EventBus {
     }
     const c = await this.js.consumers.get(this.opts.stream, opts.durable);
     const messages: ConsumerMessages = await c.consume({ max_messages: 100 });
-    const loop = (async () => {
-      for await (const m of messages) {
-        try {
-          await onMessage({
-            body: m.string(),
-            deliveryCount: m.info.deliveryCount,
-            ack: () => m.ack(),
-            nak: (delayMs) => m.nak(delayMs),
-            term: () => m.term(),
-          });
-        } catch {
-          // Left unsettled: JetStream redelivers it after the ack wait.
-        }
+    const handle = async (m: JsMsg) => {
+      try {
+        await onMessage({
+          body: m.string(),
+          deliveryCount: m.info.deliveryCount,
+          ack: () => m.ack(),
+          nak: (delayMs) => m.nak(delayMs),
+          term: () => m.term(),
+        });
+      } catch {
+        // Left unsettled: JetStream redelivers it after the ack wait.
       }
+    };
+    const concurrency = Math.max(1, opts.concurrency ?? 1);
+    const loop = (async () => {
+      const inFlight = new Set<Promise<void>>();
+      for await (const m of messages) {
+        const handling: Promise<void> = handle(m).finally(() => inFlight.delete(handling));
+        inFlight.add(handling);
+        if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
     })();
     const consumer: Consumer = {
       stop: async () => {

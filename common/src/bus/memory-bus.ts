@@ -92,6 +92,7 @@ export class MemoryBus implements EventBus {
       durable = this.addDurable(opts.durable, opts.subject, from);
       for (const m of this.log) durable.offer(m);
     }
+    // One delivery at a time, whatever opts.concurrency: the embedded PGlite runs one transaction at a time anyway.
     return durable.attach(onMessage, opts.ackWaitMs);
   }
 

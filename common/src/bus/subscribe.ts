@@ -24,6 +24,8 @@ export interface SubscribeOptions<S extends EventSubject> {
   /** After this many deliveries a failing event is dead-lettered so it cannot block the rest. */
   maxDeliver?: number;
   ackWaitMs?: number;
+  /** Events handled at once by this process; see ConsumerOptions.concurrency. */
+  concurrency?: number;
 }
 
 const DEFAULT_MAX_DELIVER = 20;
@@ -48,7 +50,7 @@ export function subscribe<S extends EventSubject>(
     d.term();
   };
   return bus.consume(
-    { durable: opts.durable, subject: opts.subject, ackWaitMs: opts.ackWaitMs ?? 30_000 },
+    { durable: opts.durable, subject: opts.subject, ackWaitMs: opts.ackWaitMs ?? 30_000, concurrency: opts.concurrency },
     async (d) => {
       const parsed = parseEnvelope(opts.subject, d.body);
       if (!parsed.ok) {

@@ -164,3 +164,35 @@ async function deadLetters(bus: EventBus, n: number): Promise<string[]> {
   });
   throw new Error('unknown bus');
 }
+
+describe('a JetStream consumer with concurrency', () => {
+  it('handles up to that many deliveries at once, never more, and settles every one once', async () => {
+    const b = await freshBus('jetstream');
+    let active = 0;
+    let peak = 0;
+    const handled: string[] = [];
+    const consumer = await subscribe(b.value, log, {
+      durable: 'concurrent',
+      subject: 'user.created',
+      concurrency: 4,
+      handler: async (e) => {
+        peak = Math.max(peak, ++active);
+        await new Promise((r) => setTimeout(r, 50));
+        active--;
+        handled.push(e.id);
+      },
+    });
+    try {
+      for (let i = 0; i < 12; i++) {
+        const env = { id: randomUUID(), subject: 'user.created', occurredAt: new Date().toISOString(), data: user() };
+        await b.value.publish('user.created', env.id, JSON.stringify(env));
+      }
+      await eventually(() => (handled.length === 12 ? true : undefined));
+      expect(peak).toBe(4);
+      expect(new Set(handled).size).toBe(12);
+    } finally {
+      await consumer.stop();
+      await b.dispose();
+    }
+  });
+});
