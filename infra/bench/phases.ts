@@ -40,6 +40,8 @@ export interface HotTicketResult {
   /** Buyers who got no answer at all (connection error or timeout). */
   unanswered: number;
   wallMs: number;
+  latencyMs: LoadResult['latencyMs'];
+  cpu?: Record<string, number>;
 }
 
 /** 4: every buyer of the crowd orders the same ticket at the same moment. */
@@ -59,6 +61,8 @@ export async function hotTicket(sut: SystemUnderTest, crowd: string[], listing: 
     serverErrors: count5xx(r),
     unanswered: crowd.length - r.requests,
     wallMs: r.wallMs,
+    latencyMs: r.latencyMs,
+    ...(r.cpu ? { cpu: r.cpu } : {}),
   };
 }
 

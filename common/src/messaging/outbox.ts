@@ -126,18 +126,21 @@ export class Outbox {
         [this.batchSize],
       );
       rows.sort((a, b) => Number(a.seq) - Number(b.seq));
-      for (const row of rows) {
-        const envelope: EventEnvelope = {
-          id: row.id,
-          subject: row.subject,
-          occurredAt: row.created_at.toISOString(),
-          ...(row.request_id ? { requestId: row.request_id } : {}),
-          data: row.payload,
-        };
-        await this.bus.publish(row.subject, row.id, JSON.stringify(envelope));
-        eventsPublished.inc({ subject: row.subject });
-        outboxLag.observe({ subject: row.subject }, (Date.now() - row.created_at.getTime()) / 1000);
-      }
+      // Published together, so their frames leave in one write; in order, as NATS keeps a connection's order.
+      await Promise.all(
+        rows.map(async (row) => {
+          const envelope: EventEnvelope = {
+            id: row.id,
+            subject: row.subject,
+            occurredAt: row.created_at.toISOString(),
+            ...(row.request_id ? { requestId: row.request_id } : {}),
+            data: row.payload,
+          };
+          await this.bus.publish(row.subject, row.id, JSON.stringify(envelope));
+          eventsPublished.inc({ subject: row.subject });
+          outboxLag.observe({ subject: row.subject }, (Date.now() - row.created_at.getTime()) / 1000);
+        }),
+      );
       return rows.length;
     });
   }
