@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { measureFloors } from './floors';
+import { runLoad } from './load';
 import { benchOptions, type BenchOptions } from './options';
 import { browse, expiryLateness, hotTicket, placeOrders, propagation, UnlockWatcher } from './phases';
 import { chartSvg, cpuPerOrder, markdownTable } from './report';
@@ -16,7 +17,11 @@ const PROFILES = join(ROOT, 'test-output/bench/profiles');
 const START = '<!-- bench:results -->';
 const END = '<!-- /bench:results -->';
 
+/** Each phase's start on the monotonic clock V8's profiles use, so a profile can be cut by phase. */
+const marks: { label: string; atMicros: number }[] = [];
+
 function say(msg: string): void {
+  marks.push({ label: msg, atMicros: Number(process.hrtime.bigint() / 1000n) });
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 }
 
@@ -32,6 +37,17 @@ async function signUpCrowd(sut: SystemUnderTest, o: BenchOptions): Promise<Crowd
   return { seller, buyers };
 }
 
+/**
+ * A few seconds of the measured routes' code paths (a buyer's orders, the listings) before any
+ * figure is taken, so that the figures are of optimised code, not of V8 compiling it.
+ */
+async function warmUp(sut: SystemUnderTest, crowd: Crowd, o: BenchOptions): Promise<void> {
+  say('warming up');
+  const seconds = o.quick ? 2 : 5;
+  await runLoad({ url: `${sut.urls.orders}/api/orders`, connections: 10, duration: seconds, cookies: crowd.buyers });
+  await runLoad({ url: `${sut.urls.tickets}/api/tickets`, connections: 10, duration: seconds });
+}
+
 async function onServices(o: BenchOptions, jwtKey: string): Promise<BenchResults['services']> {
   say('starting npm run start:services');
   const sut = await startServices({ jwtKey, lockSeconds: o.lockSeconds, ...(o.profile ? { profileDir: PROFILES } : {}) });
@@ -42,6 +58,7 @@ async function onServices(o: BenchOptions, jwtKey: string): Promise<BenchResults
     const forPlacement = await listTickets(sut, crowd.seller, o.placementOrders, 'Placement');
     const forPropagation = await listTickets(sut, crowd.seller, o.propagationSamples, 'Propagation');
     await waitForOrdersReplica(sut, [hot!, ...forPlacement, ...forPropagation], crowd.buyers[0]!);
+    await warmUp(sut, crowd, o);
     const watcher = new UnlockWatcher();
     await watcher.start(sut.events!);
 
@@ -59,8 +76,13 @@ async function onServices(o: BenchOptions, jwtKey: string): Promise<BenchResults
     say(`5. browsing ${o.browseListings} listings`);
     await bulkList(sut, o.browseListings);
     const browsed = await browse(sut, o.connections, o.loadSeconds);
+    say('end');
     return { placement, hotTicket: hotResult, propagation: propagated, expiry, browse: browsed };
   } finally {
+    if (o.profile) {
+      await mkdir(PROFILES, { recursive: true });
+      await writeFile(join(PROFILES, 'phases.json'), JSON.stringify(marks));
+    }
     await sut.stop();
   }
 }
@@ -73,6 +95,7 @@ async function onEmbedded(o: BenchOptions, jwtKey: string): Promise<BenchResults
     const [hot] = await listTickets(sut, crowd.seller, 1, 'Hot');
     const forPlacement = await listTickets(sut, crowd.seller, o.embeddedPlacementOrders + 1, 'Placement');
     const ready = await waitForOrdersReplica(sut, forPlacement, crowd.buyers[0]!);
+    await warmUp(sut, crowd, o);
     say(`8. placing ${ready.length} orders, then ${o.hotTicketBuyers} buyers for one ticket`);
     const placement = await placeOrders(sut, crowd.buyers, ready, o.connections);
     const hotResult = await hotTicket(sut, mintSessions(jwtKey, o.hotTicketBuyers), hot!);
