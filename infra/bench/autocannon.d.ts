@@ -24,7 +24,7 @@ declare module 'autocannon' {
   }
 
   interface Options {
-    url: string;
+    url: string | string[];
     connections?: number;
     duration?: number;
     amount?: number;

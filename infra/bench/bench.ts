@@ -44,13 +44,14 @@ async function signUpCrowd(sut: SystemUnderTest, o: BenchOptions): Promise<Crowd
 async function warmUp(sut: SystemUnderTest, crowd: Crowd, o: BenchOptions): Promise<void> {
   say('warming up');
   const seconds = o.quick ? 2 : 5;
-  await runLoad({ url: `${sut.urls.orders}/api/orders`, connections: 10, duration: seconds, cookies: crowd.buyers });
-  await runLoad({ url: `${sut.urls.tickets}/api/tickets`, connections: 10, duration: seconds });
+  const orders = sut.replicaUrls.orders.map((u) => `${u}/api/orders`);
+  await runLoad({ url: orders, connections: 10, duration: seconds, cookies: crowd.buyers });
+  await runLoad({ url: sut.replicaUrls.tickets.map((u) => `${u}/api/tickets`), connections: 10, duration: seconds });
 }
 
 async function onServices(o: BenchOptions, jwtKey: string): Promise<BenchResults['services']> {
   say('starting npm run start:services');
-  const sut = await startServices({ jwtKey, lockSeconds: o.lockSeconds, ...(o.profile ? { profileDir: PROFILES } : {}) });
+  const sut = await startServices({ jwtKey, lockSeconds: o.lockSeconds, replicas: o.replicas, ...(o.profile ? { profileDir: PROFILES } : {}) });
   try {
     const crowd = await signUpCrowd(sut, o);
     say(`listing ${o.placementOrders + o.propagationSamples + 1} tickets through the API`);
@@ -89,7 +90,7 @@ async function onServices(o: BenchOptions, jwtKey: string): Promise<BenchResults
 
 async function onEmbedded(o: BenchOptions, jwtKey: string): Promise<BenchResults['embedded']> {
   say('starting npm start');
-  const sut = await startEmbedded({ jwtKey, lockSeconds: 900 });
+  const sut = await startEmbedded({ jwtKey, lockSeconds: 900, replicas: 1 });
   try {
     const crowd = await signUpCrowd(sut, o);
     const [hot] = await listTickets(sut, crowd.seller, 1, 'Hot');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { spawnNode } from '@ticketyboo/common/testing';
+import { spawnNode, type RunningProcess } from '@ticketyboo/common/testing';
 import { runLoad } from './load';
 import type { LoadResult } from './load-spec';
 import type { BenchOptions } from './options';
@@ -12,14 +12,19 @@ export interface Floors {
   lock: LoadResult;
 }
 
-/** Floor A and floor B, each a bare Express 5 process of its own, under the same load generator. */
+/** `n` processes of a floor server, as many as the services' replicas, so that both may use every core. */
+async function floorProcesses(mode: 'json' | 'lock', n: number, env: NodeJS.ProcessEnv): Promise<RunningProcess[]> {
+  return Promise.all(Array.from({ length: n }, () => spawnNode(['--import', 'tsx', 'infra/bench/floor-server.ts', mode], env)));
+}
+
+/** Floor A and floor B, bare Express 5 processes, under the same load generator. */
 export async function measureFloors(o: BenchOptions): Promise<Floors> {
-  const json = await spawnNode(['--import', 'tsx', 'infra/bench/floor-server.ts', 'json'], {});
+  const json = await floorProcesses('json', o.replicas, {});
   let jsonResult: LoadResult;
   try {
-    jsonResult = await runLoad({ url: json.base, connections: o.connections, duration: o.loadSeconds });
+    jsonResult = await runLoad({ url: json.map((p) => p.base), connections: o.connections, duration: o.loadSeconds });
   } finally {
-    await json.stop();
+    await Promise.all(json.map((p) => p.stop()));
   }
 
   const name = `tb_bench_floor_${randomBytes(4).toString('hex')}`;
@@ -38,10 +43,10 @@ export async function measureFloors(o: BenchOptions): Promise<Floors> {
     );
     await db.query('ANALYZE floor_tickets');
     await db.end();
-    const lock = await spawnNode(['--import', 'tsx', 'infra/bench/floor-server.ts', 'lock'], { DATABASE_URL: url.toString() });
+    const lock = await floorProcesses('lock', o.replicas, { DATABASE_URL: url.toString() });
     try {
       const lockResult = await runLoad({
-        url: lock.base,
+        url: lock.map((p) => p.base),
         method: 'POST',
         connections: o.connections,
         duration: o.loadSeconds,
@@ -49,7 +54,7 @@ export async function measureFloors(o: BenchOptions): Promise<Floors> {
       });
       return { json: jsonResult, lock: lockResult };
     } finally {
-      await lock.stop();
+      await Promise.all(lock.map((p) => p.stop()));
     }
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

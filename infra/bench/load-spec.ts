@@ -1,6 +1,7 @@
 /** One load run, as the orchestrator hands it to the load generator process. */
 export interface LoadSpec {
-  url: string;
+  /** Several: the connections are spread over them. */
+  url: string | string[];
   method?: 'GET' | 'POST';
   connections: number;
   /** Stop after this many requests… */

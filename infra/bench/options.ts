@@ -15,13 +15,18 @@ export interface BenchOptions {
   lockSeconds: number;
   /** `--profile`: the services run with --cpu-prof, writing .cpuprofile files to test-output/bench/profiles. */
   profile: boolean;
+  /** `--replicas N`: processes per HTTP service on start:services, and per floor (default 1; production runs at least 2). */
+  replicas: number;
   /** `--services-only`: no floors and no npm start, for working on the services' figures. */
   servicesOnly: boolean;
 }
 
 export function benchOptions(argv: readonly string[]): BenchOptions {
   const quick = argv.includes('--quick');
-  const flags = { profile: argv.includes('--profile'), servicesOnly: argv.includes('--services-only') };
+  const r = argv.indexOf('--replicas');
+  const replicas = r >= 0 ? Number(argv[r + 1]) : 1;
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 8) throw new Error('--replicas takes a number from 1 to 8');
+  const flags = { profile: argv.includes('--profile'), servicesOnly: argv.includes('--services-only'), replicas };
   return quick
     ? {
         ...flags,

@@ -23,7 +23,7 @@ const orderBody = (l: Listing) => JSON.stringify({ ticketId: l.id, price: l.pric
 /** 3: signed-in buyers each ordering a different available ticket, as fast as the connections allow. */
 export function placeOrders(sut: SystemUnderTest, buyers: string[], listings: Listing[], connections: number): Promise<LoadResult> {
   return runLoad({
-    url: `${sut.urls.orders}/api/orders`,
+    url: sut.replicaUrls.orders.map((u) => `${u}/api/orders`),
     method: 'POST',
     connections,
     amount: listings.length,
@@ -47,7 +47,7 @@ export interface HotTicketResult {
 /** 4: every buyer of the crowd orders the same ticket at the same moment. */
 export async function hotTicket(sut: SystemUnderTest, crowd: string[], listing: Listing): Promise<HotTicketResult> {
   const r = await runLoad({
-    url: `${sut.urls.orders}/api/orders`,
+    url: sut.replicaUrls.orders.map((u) => `${u}/api/orders`),
     method: 'POST',
     connections: crowd.length,
     amount: crowd.length,
@@ -97,24 +97,38 @@ export async function propagation(sut: SystemUnderTest, buyers: string[], listin
  */
 export class UnlockWatcher {
   readonly unlockedAt = new Map<string, number>();
-  private consumer: Consumer | undefined;
+  /** By order: when expiration fired (its order.expired), the first of the three hops to the unlock. */
+  readonly firedAt = new Map<string, number>();
+  private consumers: Consumer[] = [];
 
   async start(bus: EventBus): Promise<void> {
-    this.consumer = await subscribe(bus, createLogger('bench'), {
-      durable: 'bench-unlocks',
-      subject: 'ticket.updated',
-      handler: async (e) => {
-        if (e.data.status === 'available' && e.data.version > 0) this.unlockedAt.set(e.data.id, Date.parse(e.occurredAt));
-      },
-    });
+    const log = createLogger('bench');
+    this.consumers.push(
+      await subscribe(bus, log, {
+        durable: 'bench-unlocks',
+        subject: 'ticket.updated',
+        concurrency: 8,
+        handler: async (e) => {
+          if (e.data.status === 'available' && e.data.version > 0) this.unlockedAt.set(e.data.id, Date.parse(e.occurredAt));
+        },
+      }),
+      await subscribe(bus, log, {
+        durable: 'bench-expiries',
+        subject: 'order.expired',
+        concurrency: 8,
+        handler: async (e) => void this.firedAt.set(e.data.id, Date.parse(e.occurredAt)),
+      }),
+    );
   }
 
-  stop(): Promise<void> {
-    return this.consumer?.stop() ?? Promise.resolve();
+  async stop(): Promise<void> {
+    await Promise.all(this.consumers.map((c) => c.stop()));
   }
 }
 
 export interface ExpiryResult extends Percentiles {
+  /** Lateness of expiration's firing alone (order.expired), before orders and tickets act on it. */
+  fired: Percentiles;
   /** Locks still held at the deadline. */
   stillLocked: number;
   /** Seconds from the first lock's expiresAt to the last one's. */
@@ -126,8 +140,8 @@ export async function expiryLateness(sut: SystemUnderTest, watcher: UnlockWatche
   if (!sut.database) throw new Error('expiry lateness needs the orders database');
   const db = sut.database('orders');
   await db.connect();
-  const { rows } = await db.query<{ ticket_id: string; expires_at: Date }>(
-    `SELECT ticket_id, expires_at FROM orders WHERE ticket_id = ANY($1::uuid[]) AND status <> 'complete'`,
+  const { rows } = await db.query<{ id: string; ticket_id: string; expires_at: Date }>(
+    `SELECT id, ticket_id, expires_at FROM orders WHERE ticket_id = ANY($1::uuid[]) AND status <> 'complete'`,
     [listings.map((l) => l.id)],
   );
   await db.end();
@@ -142,7 +156,11 @@ export async function expiryLateness(sut: SystemUnderTest, watcher: UnlockWatche
     const at = watcher.unlockedAt.get(r.ticket_id);
     return at === undefined ? [] : [at - r.expires_at.getTime()];
   });
-  return { ...percentiles(lateness), stillLocked: rows.length - lateness.length, spreadSeconds: Math.round((last - first) / 1000) };
+  const fired = rows.flatMap((r) => {
+    const at = watcher.firedAt.get(r.id);
+    return at === undefined ? [] : [at - r.expires_at.getTime()];
+  });
+  return { ...percentiles(lateness), fired: percentiles(fired), stillLocked: rows.length - lateness.length, spreadSeconds: Math.round((last - first) / 1000) };
 }
 
 export interface BrowseResult {
@@ -161,8 +179,8 @@ export async function browse(sut: SystemUnderTest, connections: number, seconds:
   );
   await db.end();
   const cursor = Buffer.from(rows[0]!.seq).toString('base64url');
-  const base = `${sut.urls.tickets}/api/tickets`;
-  const first = await runLoad({ url: base, connections, duration: seconds });
-  const deep = await runLoad({ url: `${base}?cursor=${cursor}`, connections, duration: seconds });
+  const bases = sut.replicaUrls.tickets.map((u) => `${u}/api/tickets`);
+  const first = await runLoad({ url: bases, connections, duration: seconds });
+  const deep = await runLoad({ url: bases.map((b) => `${b}?cursor=${cursor}`), connections, duration: seconds });
   return { first, deep };
 }

@@ -61,6 +61,7 @@ export function rows(r: BenchResults): Row[] {
     {
       ...latencyRow(`7. Expiry lateness after expiresAt, locks expiring over ${s.expiry.spreadSeconds} s`, s.expiry, 'p99 ≤ 1 s', s.expiry.p99 <= 1000 && s.expiry.stillLocked === 0),
       rps: s.expiry.stillLocked > 0 ? `${s.expiry.stillLocked} still locked` : '',
+      vsFloor: `max ${ms(s.expiry.max)}; expiration fired p50 ${ms(s.expiry.fired.p50)}, p99 ${ms(s.expiry.fired.p99)}`,
     },
     placement('8. Order placement, npm start (embedded)', e.placement),
     hotRow('8. Hot ticket, npm start (embedded)', e.hotTicket),

@@ -14,6 +14,8 @@ export interface SystemUnderTest {
   label: string;
   /** Where each API is served: the service's own port (no gateway in between, as behind an ingress). */
   urls: { auth: string; tickets: string; orders: string };
+  /** Every replica of the loaded APIs: load is spread over them, as a Kubernetes Service spreads it. */
+  replicaUrls: { tickets: string[]; orders: string[] };
   /** The services' event stream, to watch tickets change (services only). */
   events?: EventBus;
   /** A direct connection to a service's database, to seed in bulk or see a replica catch up (services only). */
@@ -25,6 +27,8 @@ export interface SystemSettings {
   jwtKey: string;
   /** How long a lock lasts. */
   lockSeconds: number;
+  /** Processes per HTTP service on start:services (production runs at least 2). */
+  replicas: number;
   /** Where the services write CPU profiles (node --cpu-prof), if anywhere. */
   profileDir?: string;
 }
@@ -41,7 +45,8 @@ function environment(s: SystemSettings): NodeJS.ProcessEnv {
 
 /** `npm run start:services`: a process per service on the real PostgreSQL, JetStream and Redis. */
 export async function startServices(s: SystemSettings): Promise<SystemUnderTest> {
-  const topology = await startTopology([], environment(s));
+  const n = s.replicas;
+  const topology = await startTopology(['--replicas', `auth=${n},tickets=${n},orders=${n},payments=${n}`], environment(s));
   const url = (label: string) => {
     const u = topology.replicas.get(label)?.url;
     if (!u) throw new Error(`${label} has no URL`);
@@ -57,6 +62,10 @@ export async function startServices(s: SystemSettings): Promise<SystemUnderTest>
   return {
     label: 'start:services',
     urls: { auth: url('auth#1'), tickets: url('tickets#1'), orders: url('orders#1') },
+    replicaUrls: {
+      tickets: Array.from({ length: n }, (_, i) => url(`tickets#${i + 1}`)),
+      orders: Array.from({ length: n }, (_, i) => url(`orders#${i + 1}`)),
+    },
     events,
     database(service) {
       const u = new URL(POSTGRES_URL);
@@ -84,6 +93,7 @@ export async function startEmbedded(s: SystemSettings): Promise<SystemUnderTest>
   return {
     label: 'npm start',
     urls: { auth: proc.base, tickets: proc.base, orders: proc.base },
+    replicaUrls: { tickets: [proc.base], orders: [proc.base] },
     async stop() {
       await proc.stop();
       await rm(dataDir, { recursive: true, force: true });
