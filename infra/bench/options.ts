@@ -52,6 +52,6 @@ export function benchOptions(argv: readonly string[]): BenchOptions {
         hotTicketBuyers: 1000,
         propagationSamples: 200,
         browseListings: 100_000,
-        lockSeconds: 120,
+        lockSeconds: 180,
       };
 }
