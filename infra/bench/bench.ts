@@ -125,8 +125,25 @@ async function writeReport(r: BenchResults, table: string): Promise<void> {
   await writeFile(join(__dirname, 'benchmarks.svg'), chartSvg(r));
 }
 
+function tableOf(results: BenchResults): string {
+  return [
+    markdownTable(results),
+    '',
+    `start:services: ${cpuPerOrder(results.services.placement)}.`,
+    `npm start: ${cpuPerOrder(results.embedded.placement)}.`,
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
-  const o = benchOptions(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const render = argv.indexOf('--render');
+  if (render >= 0) {
+    // Re-renders BENCHMARKS.md from a run's results.json (after a change to the report's layout).
+    const saved = JSON.parse(await readFile(argv[render + 1] ?? join(ROOT, 'test-output/bench/results.json'), 'utf8')) as BenchResults;
+    await writeReport(saved, tableOf(saved));
+    return;
+  }
+  const o = benchOptions(argv);
   const jwtKey = randomBytes(32).toString('hex');
   if (o.servicesOnly) {
     console.log(JSON.stringify(await onServices(o, jwtKey), null, 2));
@@ -144,12 +161,7 @@ async function main(): Promise<void> {
     services,
     embedded,
   };
-  const table = [
-    markdownTable(results),
-    '',
-    `start:services: ${cpuPerOrder(results.services.placement)}.`,
-    `npm start: ${cpuPerOrder(results.embedded.placement)}.`,
-  ].join('\n');
+  const table = tableOf(results);
   console.log(`\n${table}\n`);
   const outDir = join(ROOT, 'test-output/bench');
   await mkdir(outDir, { recursive: true });

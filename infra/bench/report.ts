@@ -36,7 +36,7 @@ export function rows(r: BenchResults): Row[] {
   const { floors, services: s, embedded: e } = r;
   const placement = (what: string, p: LoadResult): Row => ({
     what,
-    rps: rps(p),
+    rps: p.errors > 0 ? `${rps(p)} (${p.errors} unanswered in 30 s)` : rps(p),
     p50: ms(p.latencyMs.p50),
     p99: ms(p.latencyMs.p99),
     vsFloor: `${pct(p.requestsPerSecond, floors.lock.requestsPerSecond)} of B`,
