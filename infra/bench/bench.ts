@@ -10,7 +10,7 @@ import { browse, expiryLateness, hotTicket, placeOrders, propagation, UnlockWatc
 import { chartSvg, cpuPerOrder, markdownTable } from './report';
 import { breaches, type BenchResults } from './results';
 import { bulkList, listTickets, mintSessions, signUp, inParallel, waitForOrdersReplica } from './seed';
-import { startEmbedded, startServices, type SystemUnderTest } from './systems';
+import { apiUrls, startEmbedded, startServices, type SystemUnderTest } from './systems';
 
 const ROOT = resolve(__dirname, '../..');
 const PROFILES = join(ROOT, 'test-output/bench/profiles');
@@ -44,9 +44,8 @@ async function signUpCrowd(sut: SystemUnderTest, o: BenchOptions): Promise<Crowd
 async function warmUp(sut: SystemUnderTest, crowd: Crowd, o: BenchOptions): Promise<void> {
   say('warming up');
   const seconds = o.quick ? 2 : 5;
-  const orders = sut.replicaUrls.orders.map((u) => `${u}/api/orders`);
-  await runLoad({ url: orders, connections: 10, duration: seconds, cookies: crowd.buyers });
-  await runLoad({ url: sut.replicaUrls.tickets.map((u) => `${u}/api/tickets`), connections: 10, duration: seconds });
+  await runLoad({ url: apiUrls(sut, 'orders'), connections: 10, duration: seconds, cookies: crowd.buyers });
+  await runLoad({ url: apiUrls(sut, 'tickets'), connections: 10, duration: seconds });
 }
 
 async function onServices(o: BenchOptions, jwtKey: string): Promise<BenchResults['services']> {

@@ -1,11 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { spawnNode, type RunningProcess } from '@ticketyboo/common/testing';
+import { freshPostgres, spawnNode, type RunningProcess } from '@ticketyboo/common/testing';
 import { runLoad } from './load';
 import type { LoadResult } from './load-spec';
 import type { BenchOptions } from './options';
-
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface Floors {
   json: LoadResult;
@@ -27,23 +23,16 @@ export async function measureFloors(o: BenchOptions): Promise<Floors> {
     await Promise.all(json.map((p) => p.stop()));
   }
 
-  const name = `tb_bench_floor_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
+  // A database of its own on the same server, dropped afterwards.
+  const database = await freshPostgres();
   try {
-    const db = new pg.Client({ connectionString: url.toString() });
-    await db.connect();
-    await db.query('CREATE TABLE floor_tickets (id uuid PRIMARY KEY, order_id uuid)');
-    const { rows } = await db.query<{ id: string }>(
+    await database.value.exec('CREATE TABLE floor_tickets (id uuid PRIMARY KEY, order_id uuid)');
+    const { rows } = await database.value.query<{ id: string }>(
       'INSERT INTO floor_tickets (id) SELECT gen_random_uuid() FROM generate_series(1, $1) RETURNING id',
       [o.floorRows],
     );
-    await db.query('ANALYZE floor_tickets');
-    await db.end();
-    const lock = await floorProcesses('lock', o.replicas, { DATABASE_URL: url.toString() });
+    await database.value.exec('ANALYZE floor_tickets');
+    const lock = await floorProcesses('lock', o.replicas, { DATABASE_URL: database.url });
     try {
       const lockResult = await runLoad({
         url: lock.map((p) => p.base),
@@ -57,7 +46,6 @@ export async function measureFloors(o: BenchOptions): Promise<Floors> {
       await Promise.all(lock.map((p) => p.stop()));
     }
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.dispose();
   }
 }

@@ -2,8 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { createLogger, subscribe, type Consumer, type EventBus } from '@ticketyboo/common';
 import { runLoad } from './load';
 import { count5xx, type LoadResult } from './load-spec';
-import { until, type Listing } from './seed';
-import type { SystemUnderTest } from './systems';
+import { eventually } from '@ticketyboo/common/testing';
+import type { Listing } from './seed';
+import { apiUrls, type SystemUnderTest } from './systems';
 
 export interface Percentiles {
   samples: number;
@@ -23,7 +24,7 @@ const orderBody = (l: Listing) => JSON.stringify({ ticketId: l.id, price: l.pric
 /** 3: signed-in buyers each ordering a different available ticket, as fast as the connections allow. */
 export function placeOrders(sut: SystemUnderTest, buyers: string[], listings: Listing[], connections: number): Promise<LoadResult> {
   return runLoad({
-    url: sut.replicaUrls.orders.map((u) => `${u}/api/orders`),
+    url: apiUrls(sut, 'orders'),
     method: 'POST',
     connections,
     amount: listings.length,
@@ -47,7 +48,7 @@ export interface HotTicketResult {
 /** 4: every buyer of the crowd orders the same ticket at the same moment. */
 export async function hotTicket(sut: SystemUnderTest, crowd: string[], listing: Listing): Promise<HotTicketResult> {
   const r = await runLoad({
-    url: sut.replicaUrls.orders.map((u) => `${u}/api/orders`),
+    url: apiUrls(sut, 'orders'),
     method: 'POST',
     connections: crowd.length,
     amount: crowd.length,
@@ -77,13 +78,12 @@ export async function propagation(sut: SystemUnderTest, buyers: string[], listin
     });
     if (res.status !== 201) throw new Error(`order for propagation: ${res.status} ${await res.text()}`);
     const placed = performance.now();
-    await until(
-      'the ticket to show locked',
-      10_000,
+    await eventually(
       async () => {
         const t = (await (await fetch(`${sut.urls.tickets}/api/tickets/${listing.id}`)).json()) as { status: string };
         return t.status === 'locked' ? true : undefined;
       },
+      10_000,
       1,
     );
     delays.push(performance.now() - placed);
@@ -149,8 +149,9 @@ export async function expiryLateness(sut: SystemUnderTest, watcher: UnlockWatche
   const last = Math.max(...rows.map((r) => r.expires_at.getTime()));
   // Every lock is given its expiry plus a generous margin; a lock still held then counts as a failure.
   const deadline = last + 30_000 + lockSeconds * 1000;
-  await until('the locks to expire', Math.max(0, deadline - Date.now()), async () =>
-    rows.every((r) => watcher.unlockedAt.has(r.ticket_id)) ? true : undefined,
+  await eventually(
+    () => (rows.every((r) => watcher.unlockedAt.has(r.ticket_id)) ? true : undefined),
+    Math.max(0, deadline - Date.now()),
   ).catch(() => undefined);
   const lateness = rows.flatMap((r) => {
     const at = watcher.unlockedAt.get(r.ticket_id);
@@ -179,7 +180,7 @@ export async function browse(sut: SystemUnderTest, connections: number, seconds:
   );
   await db.end();
   const cursor = Buffer.from(rows[0]!.seq).toString('base64url');
-  const bases = sut.replicaUrls.tickets.map((u) => `${u}/api/tickets`);
+  const bases = apiUrls(sut, 'tickets');
   const first = await runLoad({ url: bases, connections, duration: seconds });
   const deep = await runLoad({ url: bases.map((b) => `${b}?cursor=${cursor}`), connections, duration: seconds });
   return { first, deep };

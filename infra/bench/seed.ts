@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SessionTokens } from '@ticketyboo/common';
+import { eventually } from '@ticketyboo/common/testing';
 import type { SystemUnderTest } from './systems';
 
 export interface Listing {
@@ -66,17 +67,6 @@ export function listTickets(sut: SystemUnderTest, sellerCookie: string, n: numbe
   );
 }
 
-/** Polls `check` every few milliseconds until it returns a value, or fails after `timeoutMs`. */
-export async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 /**
  * Waits until orders' replica knows every listing, so that placing orders measures placing them,
  * not the replica catching up. On the embedded runtime (no database to look into) a probe order
@@ -87,22 +77,22 @@ export async function waitForOrdersReplica(sut: SystemUnderTest, listings: Listi
     const db = sut.database('orders');
     await db.connect();
     const ids = listings.map((l) => l.id);
-    await until('the orders replica', 120_000, async () => {
+    await eventually(async () => {
       const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM tickets WHERE id = ANY($1::uuid[])', [ids]);
       return Number(rows[0]!.n) === ids.length ? true : undefined;
-    });
+    }, 120_000);
     await db.end();
     return listings;
   }
   const probe = listings[listings.length - 1]!;
-  await until('the orders replica', 120_000, async () => {
+  await eventually(async () => {
     const res = await fetch(`${sut.urls.orders}/api/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie: probeCookie },
       body: JSON.stringify({ ticketId: probe.id }),
     });
     return res.status === 201 ? true : undefined;
-  });
+  }, 120_000);
   return listings.slice(0, -1);
 }
 

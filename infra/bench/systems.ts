@@ -23,6 +23,11 @@ export interface SystemUnderTest {
   stop(): Promise<void>;
 }
 
+/** An API's collection URL on every replica, e.g. each orders process's /api/orders. */
+export function apiUrls(sut: SystemUnderTest, api: 'tickets' | 'orders'): string[] {
+  return sut.replicaUrls[api].map((u) => `${u}/api/${api}`);
+}
+
 export interface SystemSettings {
   jwtKey: string;
   /** How long a lock lasts. */

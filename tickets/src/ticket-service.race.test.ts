@@ -15,25 +15,24 @@ import { listTicket, newUser, orderCancelled, orderCreated } from './tickets.tes
 describe('tickets handlers racing on one ticket (PostgreSQL)', () => {
   let h: ServiceHarness;
   let service: TicketService;
+  let outbox: Outbox;
 
   beforeAll(async () => {
     h = await startService(createTicketsService, { db: 'postgres', bus: 'memory' });
-    service = new TicketService(h.db, new Outbox(h.db, h.bus, createLogger('race')), new TicketRepository(), createLogger('race'));
+    outbox = new Outbox(h.db, h.bus, createLogger('race'));
+    service = new TicketService(h.db, outbox, new TicketRepository(), createLogger('race'));
   });
   afterAll(() => h.dispose());
-
-  const outbox = () => new Outbox(h.db, h.bus, createLogger('race'));
 
   it("an order's create and cancel applied at once never leave the ticket held by the cancelled order", async () => {
     const seller = newUser(h);
     const tickets = await Promise.all(Array.from({ length: 60 }, (_, i) => listTicket(h, seller, { title: `Race ${i}`, price: 10 })));
-    const tx = outbox();
     await Promise.all(
       tickets.flatMap((t) => {
         const created: EventData<'order.created'> = orderCreated(t, randomUUID());
         return [
-          tx.transaction((q) => service.onOrderCreated(q, created)),
-          tx.transaction((q) => service.onOrderCancelled(q, orderCancelled(t, created.id))),
+          outbox.transaction((q) => service.onOrderCreated(q, created)),
+          outbox.transaction((q) => service.onOrderCancelled(q, orderCancelled(t, created.id))),
         ];
       }),
     );
