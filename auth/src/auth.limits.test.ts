@@ -14,7 +14,7 @@ describe('auth rate limits (postgres)', () => {
   beforeAll(async () => {
     h = await startService(
       createAuthService,
-      { db: 'postgres', bus: 'memory' },
+      { bus: 'memory' },
       { AUTH_ATTEMPTS_PER_IP: '8', AUTH_FAILURES_PER_ACCOUNT: '3' },
     );
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { SessionTokens, type EventEnvelope } from '@ticketyboo/common';
-import { bothRuntimes, eventually, startService, type ServiceHarness } from '@ticketyboo/common/testing';
+import { bothBuses, eventually, startService, type ServiceHarness } from '@ticketyboo/common/testing';
 import { createAuthService } from './auth-service';
 
 const uniqueEmail = () => `user-${randomUUID().slice(0, 8)}@example.com`;
@@ -14,13 +14,13 @@ function sessionCookie(res: request.Response): string {
   return c;
 }
 
-describe.each(bothRuntimes)('auth on %s + %s', (dbKind, busKind) => {
+describe.each(bothBuses)('auth on PostgreSQL + %s', (busKind) => {
   let h: ServiceHarness;
   let created: EventEnvelope<'user.created'>[];
   let updated: EventEnvelope<'user.updated'>[];
 
   beforeAll(async () => {
-    h = await startService(createAuthService, { db: dbKind, bus: busKind });
+    h = await startService(createAuthService, { bus: busKind });
     created = await h.events('user.created');
     updated = await h.events('user.updated');
   });

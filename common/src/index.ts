@@ -3,7 +3,6 @@ export * from './errors/error-handler';
 export * from './events/contract';
 export * from './db/database';
 export * from './db/pg-database';
-export * from './db/pglite-database';
 export * from './db/migrate';
 export * from './bus/event-bus';
 export * from './bus/memory-bus';

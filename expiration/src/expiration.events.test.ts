@@ -13,13 +13,13 @@ import {
   runtimes,
 } from './expiration.test-helpers';
 
-describe.each(runtimes)('expiration on %s + %s with %s', (dbKind, busKind, schedulerKind) => {
+describe.each(runtimes)('expiration on PostgreSQL + %s with %s', (busKind, schedulerKind) => {
   const env = envFor(schedulerKind);
   let h: ServiceHarness;
   let expired: EventEnvelope<'order.expired'>[];
 
   beforeAll(async () => {
-    h = await startService(createExpirationService, { db: dbKind, bus: busKind }, env);
+    h = await startService(createExpirationService, { bus: busKind }, env);
     expired = await h.events('order.expired');
   });
   afterAll(async () => {

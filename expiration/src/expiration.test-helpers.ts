@@ -2,17 +2,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createLogger, type EventData, type EventEnvelope, type Service } from '@ticketyboo/common';
-import { eventually, type BusKind, type DatabaseKind, type ServiceHarness } from '@ticketyboo/common/testing';
+import { eventually, type BusKind, type ServiceHarness } from '@ticketyboo/common/testing';
 import { jobIdOf } from './bullmq-scheduler';
 import { createExpirationService } from './expiration-service';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** The real servers schedule with BullMQ on Redis; the embedded runtime with in-process timers. */
+/** The services' topology schedules with BullMQ on Redis; `npm start` with in-process timers. */
 export type SchedulerKind = 'bullmq' | 'timers';
-export const runtimes: [DatabaseKind, BusKind, SchedulerKind][] = [
-  ['postgres', 'jetstream', 'bullmq'],
-  ['pglite', 'memory', 'timers'],
+export const runtimes: [BusKind, SchedulerKind][] = [
+  ['jetstream', 'bullmq'],
+  ['memory', 'timers'],
 ];
 
 /** A queue of its own (fresh key prefix) for BullMQ; no Redis at all for timers. */

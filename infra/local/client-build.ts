@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
+import { stripVTControlCharacters } from 'node:util';
+import { isAlive } from './data-dir-lock';
 
 /** The Next.js client's workspace. */
 export const CLIENT_DIR = resolve(__dirname, '../../client');
@@ -48,16 +51,19 @@ export async function ensureClientBuilt(log: BuildLog, signal?: AbortSignal): Pr
   if (await clientBuildIsCurrent()) return;
   await withLock(signal, async () => {
     if (await clientBuildIsCurrent()) return; // built by whoever held the lock
-    log.info('Building the web client (first start, or its sources changed); this takes a minute or two');
+    log.info('Building the web client (first run, or its sources changed): about 1–2 minutes');
     const started = Date.now();
     await rm(STAMP, { force: true });
-    await runNextBuild(signal);
+    await runNextBuild((step) => log.info(`  web client: ${step}`), signal);
     await writeFile(STAMP, JSON.stringify({ next: nextVersion(), builtAt: new Date().toISOString() }));
     log.info(`Built the web client in ${Math.round((Date.now() - started) / 1000)} s`);
   });
 }
 
-function runNextBuild(signal?: AbortSignal): Promise<void> {
+/** The lines of `next build`'s output that say how far it has got. */
+const STEP = /(Creating an optimized production build|Compiled|Running TypeScript|Collecting page data|Generating static pages|Finalizing page optimization)/;
+
+function runNextBuild(onStep: (step: string) => void, signal?: AbortSignal): Promise<void> {
   const bin = requireFromClient.resolve('next/dist/bin/next');
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [bin, 'build'], {
@@ -68,12 +74,18 @@ function runNextBuild(signal?: AbortSignal): Promise<void> {
       // Its own process group, so stopping kills the build's workers too.
       detached: true,
     });
+    // Recorded so that a run killed with SIGKILL does not leave it building beside the next one.
+    if (child.pid) void writeFile(join(LOCK, 'build-pid'), String(child.pid)).catch(() => undefined);
     let output = '';
-    const keep = (d: Buffer) => {
-      output = (output + d.toString()).slice(-8000);
+    const keep = (text: string) => {
+      output = (output + text).slice(-8000);
     };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      keep(line + '\n');
+      const plain = stripVTControlCharacters(line).replace(/^[^A-Za-z]+/, '').trim();
+      if (STEP.test(plain)) onStep(plain);
+    });
+    child.stderr.on('data', (d: Buffer) => keep(d.toString()));
     const onAbort = () => {
       if (child.pid) process.kill(-child.pid, 'SIGTERM');
     };
@@ -87,13 +99,14 @@ function runNextBuild(signal?: AbortSignal): Promise<void> {
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+/** Ends the build an abandoned lock's holder left running (its own process group), then drops the lock. */
+async function takeOver(): Promise<void> {
+  const build = Number(await readFile(join(LOCK, 'build-pid'), 'utf8').catch(() => '0'));
+  if (build && isAlive(build)) {
+    process.kill(-build, 'SIGKILL');
+    while (isAlive(build)) await delay(100);
   }
+  await rm(LOCK, { recursive: true, force: true });
 }
 
 async function withLock(signal: AbortSignal | undefined, fn: () => Promise<void>): Promise<void> {
@@ -109,7 +122,7 @@ async function withLock(signal: AbortSignal | undefined, fn: () => Promise<void>
     // A lock whose holder died (or that never got its pid written) is abandoned.
     const holder = Number(await readFile(join(LOCK, 'pid'), 'utf8').catch(() => '0'));
     const age = Date.now() - ((await stat(LOCK).catch(() => undefined))?.mtimeMs ?? Date.now());
-    if (holder ? !isAlive(holder) : age > 10_000) await rm(LOCK, { recursive: true, force: true });
+    if (holder ? !isAlive(holder) : age > 10_000) await takeOver();
     else await delay(500, undefined, { signal });
   }
   try {

@@ -93,7 +93,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('deliver' as const), consumer: fc.nat(), index: fc.nat(), again: fc.boolean() }) },
 );
 
-describe('the lock under any interleaving and delivery order (PGlite, real handlers)', () => {
+describe('the lock under any interleaving and delivery order (PostgreSQL, real handlers)', () => {
   let market: TestMarketplace;
   const bus = new ControlledBus();
   let dbs: Map<string, Database>;

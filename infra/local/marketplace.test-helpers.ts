@@ -1,5 +1,5 @@
 import { createLogger, type Database, type EventBus, type Logger } from '@ticketyboo/common';
-import { freshMemoryBus, freshPglite, testJwtKey, type Disposable } from '@ticketyboo/common/testing';
+import { freshMemoryBus, freshPostgres, testJwtKey, type Disposable } from '@ticketyboo/common/testing';
 import { startMarketplace, type Marketplace } from './marketplace';
 
 export interface TestMarketplace extends Marketplace {
@@ -10,7 +10,7 @@ export interface TestMarketplace extends Marketplace {
   dispose(): Promise<void>;
 }
 
-/** The whole marketplace on the embedded runtime of `npm start`: a fresh PGlite per service. */
+/** The whole marketplace on the runtime of `npm start`: a fresh PostgreSQL database per service, the in-process bus. */
 export async function startTestMarketplace(
   opts: { env?: NodeJS.ProcessEnv; bus?: EventBus; log?: Logger } = {},
 ): Promise<TestMarketplace> {
@@ -25,7 +25,7 @@ export async function startTestMarketplace(
   const jwtKey = testJwtKey();
   const market = await startMarketplace({
     openDatabase: async (name) => {
-      const db = await freshPglite();
+      const db = await freshPostgres();
       owned.push(db);
       dbs.set(name, db.value);
       return db.value;

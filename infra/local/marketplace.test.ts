@@ -6,7 +6,6 @@ import {
   eventually,
   freshJetStream,
   freshMemoryBus,
-  freshPglite,
   freshPostgres,
   testJwtKey,
   type Disposable,
@@ -31,8 +30,8 @@ const runtimes: Runtime[] = [
     env: () => ({ REDIS_URL, EXPIRATION_QUEUE: 'expiration', BULLMQ_PREFIX: `tbtest-${randomBytes(6).toString('hex')}` }),
   },
   {
-    name: 'the embedded runtime of npm start: PGlite per service, in-process bus and timers',
-    openDatabase: freshPglite,
+    name: 'the runtime of npm start: PostgreSQL per service, in-process bus and timers',
+    openDatabase: freshPostgres,
     openBus: async () => freshMemoryBus(),
     env: () => ({}),
   },

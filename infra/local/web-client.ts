@@ -48,23 +48,29 @@ export class WebClient {
     this.preparing.then((handle) => handle(req, res, next), next);
   };
 
-  /** Builds the client if needed, in the background: the server is listening on `port` already. */
-  start(port: number): void {
+  /**
+   * Builds the client if needed, in the background: the server is listening on `port` already.
+   * Resolves with whether the client is ready to serve (false if it failed or was stopped).
+   */
+  start(port: number): Promise<boolean> {
     this.port = port;
     // Server-side rendering calls the API in this very process, unless told otherwise.
     process.env.API_BASE_URL ??= `http://127.0.0.1:${port}`;
     process.env.NEXT_TELEMETRY_DISABLED ??= '1';
-    this.building = ensureClientBuilt(this.log, this.abort.signal).then(
+    const building = ensureClientBuilt(this.log, this.abort.signal).then(
       () => {
         this.state = 'built';
-        this.log.info(`Web client ready at http://localhost:${port}`);
+        return true;
       },
       (err: unknown) => {
-        if (this.abort.signal.aborted) return;
+        if (this.abort.signal.aborted) return false;
         this.state = 'failed';
         this.log.error({ err }, 'the web client failed to build');
+        return false;
       },
     );
+    this.building = building.then(() => undefined);
+    return building;
   }
 
   private async prepare(): Promise<RequestHandler> {

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { EventEnvelope } from '@ticketyboo/common';
-import { bothRuntimes, eventually, publishEvent, startService, type ServiceHarness } from '@ticketyboo/common/testing';
+import { bothBuses, eventually, publishEvent, startService, type ServiceHarness } from '@ticketyboo/common/testing';
 import { createOrdersService } from './orders-service';
 import type { OrderJson } from './order';
 import { charge, knownTicket, newUser, orderStatus, placeOrder, ticketEvent, type TestUser } from './orders.test-helpers';
 
 const LOCK_SECONDS = 600;
 
-describe.each(bothRuntimes)('orders on %s + %s', (dbKind, busKind) => {
+describe.each(bothBuses)('orders on PostgreSQL + %s', (busKind) => {
   let h: ServiceHarness;
   let seller: TestUser;
   let buyer: TestUser;
@@ -18,7 +18,7 @@ describe.each(bothRuntimes)('orders on %s + %s', (dbKind, busKind) => {
   beforeAll(async () => {
     h = await startService(
       createOrdersService,
-      { db: dbKind, bus: busKind },
+      { bus: busKind },
       { ORDER_EXPIRATION_SECONDS: String(LOCK_SECONDS), REPLICA_WAIT_MS: '300' },
     );
     created = await h.events('order.created');

@@ -42,7 +42,7 @@ describe('payments with the Stripe adapter (a local Stripe API) on postgres + je
       protocol: 'http',
       maxNetworkRetries: 0,
     });
-    h = await startService((deps) => createPaymentsService(deps, processor), { db: 'postgres', bus: 'jetstream' });
+    h = await startService((deps) => createPaymentsService(deps, processor), { bus: 'jetstream' });
     charges = await h.events('charge.created');
   });
   afterAll(async () => {

@@ -18,7 +18,7 @@ describe('tickets handlers racing on one ticket (PostgreSQL)', () => {
   let outbox: Outbox;
 
   beforeAll(async () => {
-    h = await startService(createTicketsService, { db: 'postgres', bus: 'memory' });
+    h = await startService(createTicketsService, { bus: 'memory' });
     outbox = new Outbox(h.db, h.bus, createLogger('race'));
     service = new TicketService(h.db, outbox, new TicketRepository(), createLogger('race'));
   });

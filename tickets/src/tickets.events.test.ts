@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { EventEnvelope } from '@ticketyboo/common';
-import { bothRuntimes, eventually, startService, type ServiceHarness } from '@ticketyboo/common/testing';
+import { bothBuses, eventually, startService, type ServiceHarness } from '@ticketyboo/common/testing';
 import { createTicketsService } from './tickets-service';
 import type { TicketJson } from './ticket';
 import {
@@ -15,13 +15,13 @@ import {
   type TestUser,
 } from './tickets.test-helpers';
 
-describe.each(bothRuntimes)('tickets consuming order and charge events on %s + %s', (dbKind, busKind) => {
+describe.each(bothBuses)('tickets consuming order and charge events on PostgreSQL + %s', (busKind) => {
   let h: ServiceHarness;
   let seller: TestUser;
   let updated: EventEnvelope<'ticket.updated'>[];
 
   beforeAll(async () => {
-    h = await startService(createTicketsService, { db: dbKind, bus: busKind });
+    h = await startService(createTicketsService, { bus: busKind });
     updated = await h.events('ticket.updated');
   });
   afterAll(() => h.dispose());

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { bothRuntimes, eventually, startService, type ServiceHarness } from '@ticketyboo/common/testing';
+import { bothBuses, eventually, startService, type ServiceHarness } from '@ticketyboo/common/testing';
 import type { EventEnvelope } from '@ticketyboo/common';
 import { createTicketsService } from './tickets-service';
 import type { TicketJson } from './ticket';
 import { chargeCreated, getTicket, listTicket, newUser, orderCreated, publishEvent, type TestUser } from './tickets.test-helpers';
 
-describe.each(bothRuntimes)('tickets API on %s + %s', (dbKind, busKind) => {
+describe.each(bothBuses)('tickets API on PostgreSQL + %s', (busKind) => {
   let h: ServiceHarness;
   let seller: TestUser;
   let created: EventEnvelope<'ticket.created'>[];
   let updated: EventEnvelope<'ticket.updated'>[];
 
   beforeAll(async () => {
-    h = await startService(createTicketsService, { db: dbKind, bus: busKind });
+    h = await startService(createTicketsService, { bus: busKind });
     created = await h.events('ticket.created');
     updated = await h.events('ticket.updated');
   });

@@ -92,7 +92,8 @@ export class MemoryBus implements EventBus {
       durable = this.addDurable(opts.durable, opts.subject, from);
       for (const m of this.log) durable.offer(m);
     }
-    // One delivery at a time, whatever opts.concurrency: the embedded PGlite runs one transaction at a time anyway.
+    // One delivery at a time, whatever opts.concurrency: the in-process bus keeps one cursor per durable;
+    // concurrent application is JetStream's, and every suite runs on both buses.
     return durable.attach(onMessage, opts.ackWaitMs);
   }
 

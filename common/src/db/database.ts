@@ -12,8 +12,8 @@ export interface Queryable {
 }
 
 /**
- * The Database port. Two adapters: PostgreSQL through a `pg` pool, and embedded PGlite.
- * SQL is written once, in the PostgreSQL dialect both speak.
+ * The Database port: PostgreSQL through a `pg` pool, in both runtimes (`npm start` runs a server
+ * that npm installed), so there is one SQL path.
  */
 export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;

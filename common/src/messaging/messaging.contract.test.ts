@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { migrate, MemoryBus, Outbox, consumeWithInbox, createLogger, RetryLaterError, subscribe } from '../index';
 import type { Database, EventBus, EventData, EventEnvelope } from '../index';
-import { bothRuntimes, eventually, freshBus, freshDatabase } from '../testing';
+import { bothBuses, eventually, freshBus, freshPostgres } from '../testing';
 import { JetStreamBus } from '../bus/jetstream-bus';
 
 const log = createLogger('test');
@@ -11,14 +11,14 @@ function user(email = `u${randomUUID().slice(0, 8)}@example.com`, version = 0): 
   return { id: randomUUID(), email, version };
 }
 
-describe.each(bothRuntimes)('outbox, inbox and bus on %s + %s', (dbKind, busKind) => {
+describe.each(bothBuses)('outbox, inbox and bus on PostgreSQL + %s', (busKind) => {
   let db: Database;
   let bus: EventBus;
   let outbox: Outbox;
   const disposers: (() => Promise<void>)[] = [];
 
   beforeEach(async () => {
-    const d = await freshDatabase(dbKind);
+    const d = await freshPostgres();
     const b = await freshBus(busKind);
     disposers.push(() => b.dispose(), () => d.dispose());
     db = d.value;

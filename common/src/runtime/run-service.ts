@@ -1,11 +1,8 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { JetStreamBus } from '../bus/jetstream-bus';
 import { MemoryBus } from '../bus/memory-bus';
 import type { EventBus } from '../bus/event-bus';
 import type { Database } from '../db/database';
 import { PgDatabase } from '../db/pg-database';
-import { PgliteDatabase } from '../db/pglite-database';
 import { createHttpApp } from '../http/create-app';
 import { sessionRevocations } from '../session/revocations';
 import { createLogger } from '../log';
@@ -17,8 +14,7 @@ import type { ServiceFactory } from './service';
 import { onShutdown, SHUTDOWN_DEADLINE_MS } from './shutdown';
 
 /**
- * Runs one service alone, configured from the environment: PORT, DATABASE_URL (else embedded
- * PGlite in DATA_DIR/<name>), NATS_URL (else the in-process bus) with NATS_STREAM,
+ * Runs one service alone, configured from the environment: PORT, DATABASE_URL, NATS_URL (else the in-process bus) with NATS_STREAM,
  * NATS_SUBJECT_PREFIX and NATS_STREAM_REPLICAS, JWT_KEY.
  *
  * It listens before it migrates, so /healthz answers at once and /readyz says when the service
@@ -27,7 +23,7 @@ import { onShutdown, SHUTDOWN_DEADLINE_MS } from './shutdown';
 export async function runService(name: string, factory: ServiceFactory, env = process.env): Promise<void> {
   const log = createLogger(name);
   const tokens = new SessionTokens(requiredEnv(env, 'JWT_KEY'));
-  const db = await openDatabase(name, env);
+  const db: Database = new PgDatabase(requiredEnv(env, 'DATABASE_URL'));
   const bus = await openBus(name, env);
   const service = factory({ db, bus, log, tokens, env });
   const checks: ReadinessCheck[] = [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }];
@@ -61,12 +57,6 @@ export async function runService(name: string, factory: ServiceFactory, env = pr
   log.info({ port }, `${name} ready on http://localhost:${port}`);
 }
 
-function openDatabase(name: string, env: NodeJS.ProcessEnv): Promise<Database> {
-  if (env.DATABASE_URL) return Promise.resolve(new PgDatabase(env.DATABASE_URL));
-  const dir = join(env.DATA_DIR ?? '.data', name);
-  // PGlite fails on a data folder whose parent does not exist.
-  return mkdir(dir, { recursive: true }).then(() => PgliteDatabase.open(dir));
-}
 
 async function openBus(name: string, env: NodeJS.ProcessEnv): Promise<EventBus> {
   if (!env.NATS_URL) return new MemoryBus();

@@ -7,14 +7,23 @@ export interface ShutdownLog {
 export const SHUTDOWN_DEADLINE_MS = 9_500;
 
 /**
+ * A Ctrl-C under `npm run` arrives twice: from the terminal to the whole process group, and
+ * forwarded by npm. A signal this soon after the first is that echo, not a second request.
+ */
+const ECHO_MS = 1000;
+
+/**
  * Runs `stop` once on SIGTERM/SIGINT, then exits 0; a failed stop, a second signal or, when a
  * deadline is given, a stop that takes longer exits 1 at once.
  */
 export function onShutdown(log: ShutdownLog, stop: () => Promise<void>, deadlineMs?: number): void {
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const handler = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
-    stopping = true;
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < ECHO_MS) return;
+      process.exit(1);
+    }
+    stoppingSince = Date.now();
     log.info(`${signal}: shutting down`);
     if (deadlineMs !== undefined) {
       setTimeout(() => {

@@ -9,7 +9,7 @@ import { sessionRevocations } from '../session/revocations';
 import { createLogger } from '../log';
 import type { Service, ServiceFactory } from '../runtime/service';
 import { SessionTokens } from '../session/session';
-import { freshBus, freshDatabase, type BusKind, type DatabaseKind } from './test-infra';
+import { freshBus, freshPostgres, type BusKind } from './test-infra';
 
 export interface ServiceHarness {
   app: Express;
@@ -25,13 +25,13 @@ export interface ServiceHarness {
 
 export const testJwtKey = (): string => randomBytes(32).toString('hex');
 
-/** Starts a service on a fresh database and bus of the given kinds, with its HTTP app. */
+/** Starts a service on a fresh PostgreSQL database and a fresh bus of the given kind, with its HTTP app. */
 export async function startService(
   factory: ServiceFactory,
-  kinds: { db: DatabaseKind; bus: BusKind },
+  kinds: { bus: BusKind },
   env: NodeJS.ProcessEnv = {},
 ): Promise<ServiceHarness> {
-  const d = await freshDatabase(kinds.db);
+  const d = await freshPostgres();
   const b = await freshBus(kinds.bus);
   const log = createLogger('test');
   const jwtKey = testJwtKey();

@@ -3,8 +3,6 @@ import pg from 'pg';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { PgDatabase } from '../db/pg-database';
-import { PgliteDatabase } from '../db/pglite-database';
-import type { Database } from '../db/database';
 import { JetStreamBus } from '../bus/jetstream-bus';
 import { MemoryBus } from '../bus/memory-bus';
 import type { EventBus } from '../bus/event-bus';
@@ -44,11 +42,6 @@ export async function freshPostgres(): Promise<Disposable<PgDatabase> & { url: s
   };
 }
 
-export async function freshPglite(): Promise<Disposable<PgliteDatabase>> {
-  const db = await PgliteDatabase.open();
-  return { value: db, dispose: () => db.close() };
-}
-
 /** A fresh pair of streams on the real NATS JetStream server, deleted on dispose. */
 export async function freshJetStream(): Promise<Disposable<JetStreamBus> & { stream: string; subjectPrefix: string }> {
   const id = suffix();
@@ -75,12 +68,7 @@ export function freshMemoryBus(): Disposable<MemoryBus> {
   return { value: bus, dispose: () => bus.close() };
 }
 
-export type DatabaseKind = 'postgres' | 'pglite';
 export type BusKind = 'jetstream' | 'memory';
-
-export function freshDatabase(kind: DatabaseKind): Promise<Disposable<Database>> {
-  return kind === 'postgres' ? freshPostgres() : freshPglite();
-}
 
 export async function freshBus(kind: BusKind): Promise<Disposable<EventBus>> {
   return kind === 'jetstream' ? freshJetStream() : freshMemoryBus();
@@ -97,8 +85,8 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
   }
 }
 
-/** The two runtimes every contract and service suite runs on: the real servers, and the embedded adapters. */
-export const bothRuntimes: [DatabaseKind, BusKind][] = [
-  ['postgres', 'jetstream'],
-  ['pglite', 'memory'],
-];
+/**
+ * The two buses every contract and service suite runs on, each on real PostgreSQL: JetStream (the
+ * services' topology) and the in-process bus of `npm start`.
+ */
+export const bothBuses: BusKind[] = ['jetstream', 'memory'];
