@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { measureFloors } from './floors';
 import { runLoad } from './load';
 import { benchOptions, type BenchOptions } from './options';
@@ -89,8 +90,11 @@ async function onServices(o: BenchOptions, jwtKey: string): Promise<BenchResults
 
 async function onEmbedded(o: BenchOptions, jwtKey: string): Promise<BenchResults['embedded']> {
   say('starting npm start');
-  const sut = await startEmbedded({ jwtKey, lockSeconds: 900, replicas: 1 });
+  // A full run builds the web client as a fresh clone's first start does; a quick one keeps the build.
+  const sut = await startEmbedded({ jwtKey, lockSeconds: 900, replicas: 1, clientBuilt: o.quick });
   try {
+    await delay(3000); // settle: what it holds with nobody using it
+    const idle = sut.footprint!();
     const crowd = await signUpCrowd(sut, o);
     const [hot] = await listTickets(sut, crowd.seller, 1, 'Hot');
     const forPlacement = await listTickets(sut, crowd.seller, o.embeddedPlacementOrders + 1, 'Placement');
@@ -98,8 +102,9 @@ async function onEmbedded(o: BenchOptions, jwtKey: string): Promise<BenchResults
     await warmUp(sut, crowd, o);
     say(`8. placing ${ready.length} orders, then ${o.hotTicketBuyers} buyers for one ticket`);
     const placement = await placeOrders(sut, crowd.buyers, ready, o.connections);
+    const afterPlacement = sut.footprint!();
     const hotResult = await hotTicket(sut, mintSessions(jwtKey, o.hotTicketBuyers), hot!);
-    return { placement, hotTicket: hotResult };
+    return { placement, hotTicket: hotResult, startup: sut.startup!, footprint: { idle, afterPlacement } };
   } finally {
     await sut.stop();
   }

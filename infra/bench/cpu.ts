@@ -17,7 +17,7 @@ const LABELS: [RegExp, string][] = [
   [/floor-server/, 'floor'],
   [/bench\.ts/, 'bench'],
   [/next/, 'client'],
-  [/^postgres/, 'postgres'],
+  [/^postgres|\/bin\/postgres /, 'postgres'],
   [/nats-server/, 'nats'],
   [/redis-server/, 'redis'],
 ];

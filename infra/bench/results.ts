@@ -1,4 +1,6 @@
 import type { Floors } from './floors';
+import type { Footprint } from './footprint';
+import type { Startups } from './systems';
 import type { LoadResult } from './load-spec';
 import type { BrowseResult, ExpiryResult, HotTicketResult, Percentiles } from './phases';
 
@@ -14,7 +16,12 @@ export interface BenchResults {
     expiry: ExpiryResult;
     browse: BrowseResult;
   };
-  embedded: { placement: LoadResult; hotTicket: HotTicketResult };
+  embedded: {
+    placement: LoadResult;
+    hotTicket: HotTicketResult;
+    startup: Startups;
+    footprint: { idle: Footprint; afterPlacement: Footprint };
+  };
 }
 
 /** What must hold whatever the timings: the correctness half of the benchmark, checked in CI. */

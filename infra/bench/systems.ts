@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createLogger, JetStreamBus, type EventBus } from '@ticketyboo/common';
-import { NATS_TEST_URL, spawnEntry } from '@ticketyboo/common/testing';
-import { ensureClientBuilt } from '../local/client-build';
+import { eventually, NATS_TEST_URL, spawnEntry, type RunningProcess } from '@ticketyboo/common/testing';
+import { ensureClientBuilt, markClientBuildStale } from '../local/client-build';
+import { footprintOf, type Footprint } from './footprint';
 import { startTopology } from '../services/topology.test-helpers';
 
 const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -20,6 +21,9 @@ export interface SystemUnderTest {
   events?: EventBus;
   /** A direct connection to a service's database, to seed in bulk or see a replica catch up (services only). */
   database?(service: 'tickets' | 'orders'): pg.Client;
+  /** npm start only: how long its first and second runs took to answer, and its memory now. */
+  startup?: Startups;
+  footprint?(): Footprint;
   stop(): Promise<void>;
 }
 
@@ -88,17 +92,50 @@ export async function startServices(s: SystemSettings): Promise<SystemUnderTest>
   };
 }
 
-/** `npm start`: the whole marketplace in one process on embedded PostgreSQL and an in-process bus. */
-export async function startEmbedded(s: SystemSettings): Promise<SystemUnderTest> {
-  // npm start builds the web client when its build is stale; do it first, so that the build is not measured.
-  const log = createLogger('bench');
-  await ensureClientBuilt({ info: (msg) => log.info(msg) });
-  const dataDir = await mkdtemp(join(tmpdir(), 'ticketyboo-bench-'));
+/** Seconds from launch until the API answered, and until the home page did. */
+export interface Startup {
+  apiSeconds: number;
+  homeSeconds: number;
+}
+
+export interface Startups {
+  /** On an empty data folder; with `clientBuilt: false`, the web client was built too, as on a fresh clone. */
+  first: Startup & { clientBuilt: boolean };
+  /** The same data folder again, everything in place. */
+  second: Startup;
+}
+
+/** Starts npm start on `dataDir` and waits for its home page. */
+async function launch(s: SystemSettings, dataDir: string): Promise<{ proc: RunningProcess; startup: Startup }> {
+  const began = performance.now();
   const proc = await spawnEntry('infra/local/standalone.ts', { ...environment(s), DATA_DIR: dataDir });
+  const apiSeconds = (performance.now() - began) / 1000;
+  // The home page answers 503 (a "being built" page) until the client is up.
+  await eventually(async () => ((await fetch(proc.base).catch(() => undefined))?.status === 200 ? true : undefined), 600_000, 250);
+  return { proc, startup: { apiSeconds, homeSeconds: (performance.now() - began) / 1000 } };
+}
+
+/**
+ * `npm start`: the whole marketplace in one process on its embedded PostgreSQL and an in-process
+ * bus. Started twice: the first run on an empty data folder (and, unless `clientBuilt`, with the
+ * web client's build made stale, as on a fresh clone), stopped, then started again.
+ */
+export async function startEmbedded(s: SystemSettings & { clientBuilt: boolean }): Promise<SystemUnderTest> {
+  const log = createLogger('bench');
+  if (s.clientBuilt) await ensureClientBuilt({ info: (msg) => log.info(msg) });
+  else await markClientBuildStale();
+  const dataDir = await mkdtemp(join(tmpdir(), 'ticketyboo-bench-'));
+  const first = await launch(s, dataDir);
+  await first.proc.stop();
+  const { proc, startup: second } = await launch(s, dataDir);
+  const postmaster = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
   return {
     label: 'npm start',
     urls: { auth: proc.base, tickets: proc.base, orders: proc.base },
     replicaUrls: { tickets: [proc.base], orders: [proc.base] },
+    startup: { first: { ...first.startup, clientBuilt: s.clientBuilt }, second },
+    // Its PostgreSQL runs in a session of its own, not as the process's child.
+    footprint: () => footprintOf([proc.child.pid!, postmaster]),
     async stop() {
       await proc.stop();
       await rm(dataDir, { recursive: true, force: true });

@@ -42,6 +42,11 @@ export async function clientBuildIsCurrent(): Promise<boolean> {
   return Math.max(...sources) <= stamp.mtimeMs;
 }
 
+/** Makes the next start rebuild the client, as on a fresh clone (for the benchmark). */
+export async function markClientBuildStale(): Promise<void> {
+  await rm(STAMP, { force: true });
+}
+
 export interface BuildLog {
   info(msg: string): void;
 }

