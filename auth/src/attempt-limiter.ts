@@ -1,50 +1,101 @@
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { TooManyRequestsError, type Database } from '@ticketyboo/common';
-import type { ThrottleRepository } from './throttle-repository';
 
 export interface AttemptLimits {
   /** Sign-ins and sign-ups from one IP address per window. */
   perIp: number;
   ipWindowSeconds: number;
-  /** Wrong passwords for one account from one IP address per window. */
+  /** Password attempts for one account from one IP address per window; the owner's success clears them. */
   failuresPerAccount: number;
   failureWindowSeconds: number;
+  /** Attempts on one account from any address before each further one is delayed. */
+  slowdownAfter: number;
+  slowdownBaseMs: number;
+  slowdownMaxMs: number;
 }
+
+export type Sleep = (ms: number) => Promise<void>;
+
+const TABLE = 'rate_limits';
 
 /**
  * Slows password guessing without handing attackers a way to lock people out. Every attempt
- * counts against the caller's IP; wrong passwords also count against the account *as tried from
- * that IP*, so a guesser elsewhere never blocks the owner's own sign-in, and the owner's correct
- * password clears their own count.
+ * counts against the caller's IP; password attempts also count against the account *as tried
+ * from that IP*, so a guesser elsewhere never blocks the owner's own sign-in, and the owner's
+ * correct password clears their own count. Across all IPs an account is only ever slowed down
+ * (a growing, capped delay), never closed.
+ *
+ * Each attempt is counted by one atomic upsert (rate-limiter-flexible's RateLimiterPostgres) before
+ * the password is checked: counting failures afterwards let 30 parallel guesses all through.
  */
 export class AttemptLimiter {
+  private readonly byIp: RateLimiterPostgres;
+  private readonly byAccountFromIp: RateLimiterPostgres;
+  private readonly byAccount: RateLimiterPostgres;
+
   constructor(
     private readonly db: Database,
-    private readonly throttle: ThrottleRepository,
     private readonly limits: AttemptLimits,
-  ) {}
-
-  /** Counts an attempt from `ip`, refusing it (429) past the limit or while that account is cooling down. */
-  async attempt(ip: string, email?: string): Promise<void> {
-    const byIp = await this.throttle.hit(this.db, `ip:${ip}`, this.limits.ipWindowSeconds);
-    if (byIp.hits > this.limits.perIp) throw new TooManyRequestsError(byIp.resetsInSeconds);
-    if (email === undefined) return;
-    const failures = await this.throttle.peek(this.db, accountBucket(email, ip));
-    if (failures.hits >= this.limits.failuresPerAccount) {
-      throw new TooManyRequestsError(failures.resetsInSeconds, 'Too many wrong passwords; try again later');
-    }
+    private readonly sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {
+    this.byIp = this.limiter('ip', limits.perIp, limits.ipWindowSeconds);
+    this.byAccountFromIp = this.limiter('account-ip', limits.failuresPerAccount, limits.failureWindowSeconds);
+    // Never refuses (points it cannot reach): it only counts, for the delay.
+    this.byAccount = this.limiter('account', Number.MAX_SAFE_INTEGER, limits.failureWindowSeconds);
   }
 
-  async failed(ip: string, email: string): Promise<void> {
-    await this.throttle.hit(this.db, accountBucket(email, ip), this.limits.failureWindowSeconds);
+  /** Counts an attempt from `ip` (on `account`, if any): refuses it (429) past a limit, or delays it. */
+  async attempt(ip: string, account?: string): Promise<void> {
+    await consume(this.byIp, ip, 'Too many attempts; try again later');
+    if (account === undefined) return;
+    await consume(this.byAccountFromIp, accountFromIp(account, ip), 'Too many wrong passwords; try again later');
+    const { consumedPoints } = await this.byAccount.consume(account);
+    const delay = this.delayFor(consumedPoints);
+    if (delay > 0) await this.sleep(delay);
   }
 
-  async succeeded(ip: string, email: string): Promise<void> {
-    await this.throttle.clear(this.db, accountBucket(email, ip));
+  /** The owner got the password right: their typos, here and elsewhere, are forgotten. */
+  async succeeded(ip: string, account: string): Promise<void> {
+    await this.byAccountFromIp.delete(accountFromIp(account, ip));
+    await this.byAccount.delete(account);
   }
 
-  sweep(): Promise<void> {
-    return this.throttle.deleteExpired(this.db);
+  /** Rows whose window has ended; the library's own timer is off so that nothing outlives stop(). */
+  async sweep(): Promise<void> {
+    await this.db.query(`DELETE FROM ${TABLE} WHERE expire < $1`, [Date.now()]);
+  }
+
+  /** Doubles from the base with each attempt past the threshold, up to the cap. */
+  private delayFor(attempt: number): number {
+    const excess = attempt - this.limits.slowdownAfter;
+    if (excess <= 0) return 0;
+    return Math.min(this.limits.slowdownBaseMs * 2 ** Math.min(excess - 1, 30), this.limits.slowdownMaxMs);
+  }
+
+  private limiter(keyPrefix: string, points: number, duration: number): RateLimiterPostgres {
+    return new RateLimiterPostgres({
+      // The library needs only `query({text, values})`, so it shares our Database port (and its pool,
+      // or the embedded PGlite) instead of opening connections of its own.
+      storeClient: { query: (q: { text: string; values?: unknown[] }) => this.db.query(q.text, q.values) },
+      storeType: 'pool',
+      tableName: TABLE,
+      tableCreated: true,
+      clearExpiredByTimeout: false,
+      keyPrefix,
+      points,
+      duration,
+    });
   }
 }
 
-const accountBucket = (email: string, ip: string) => `account:${email}|ip:${ip}`;
+const accountFromIp = (account: string, ip: string) => `${account}|ip:${ip}`;
+
+async function consume(limiter: RateLimiterPostgres, key: string, refusal: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (err) {
+    // The library rejects with a RateLimiterRes when over the limit, with an Error when the store fails.
+    if (!(err instanceof RateLimiterRes)) throw err;
+    throw new TooManyRequestsError(Math.max(1, Math.ceil(err.msBeforeNext / 1000)), refusal);
+  }
+}

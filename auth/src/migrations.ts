@@ -23,4 +23,29 @@ export const migrations: Migration[] = [
         window_ends timestamptz NOT NULL
       );`,
   },
+  {
+    name: 'auth_003_rate_limits',
+    sql: `
+      -- rate-limiter-flexible's RateLimiterPostgres table (see attempt-limiter.ts); key is text, not
+      -- the library's varchar(255), because an email alone may be 254 characters.
+      DROP TABLE throttle;
+      CREATE TABLE rate_limits (
+        key text PRIMARY KEY,
+        points integer NOT NULL DEFAULT 0,
+        expire bigint
+      );
+      CREATE INDEX rate_limits_expire ON rate_limits (expire);`,
+  },
+  {
+    name: 'auth_004_sessions',
+    sql: `
+      -- Every live session auth issued, so a password or email change can revoke the user's others.
+      CREATE TABLE sessions (
+        sid uuid PRIMARY KEY,
+        user_id uuid NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX sessions_user ON sessions (user_id);
+      CREATE INDEX sessions_expiry ON sessions (expires_at);`,
+  },
 ];

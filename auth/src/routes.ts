@@ -57,15 +57,15 @@ export function authRoutes(users: UserService, tokens: SessionTokens): Router {
 
   r.post('/signup', async (req, res) => {
     const body = validate(Credentials, req.body);
-    const user = await users.signup(body.email, body.password, clientIp(req));
-    setSessionCookie(req, res, tokens, user);
+    const { user, token } = await users.signup(body.email, body.password, clientIp(req));
+    setSessionCookie(req, res, tokens, token);
     res.status(201).json(publicUser(user));
   });
 
   r.post('/signin', async (req, res) => {
     const body = validate(SignIn, req.body);
-    const user = await users.signin(body.email, body.password, clientIp(req));
-    setSessionCookie(req, res, tokens, user);
+    const { user, token } = await users.signin(body.email, body.password, clientIp(req));
+    setSessionCookie(req, res, tokens, token);
     res.json(publicUser(user));
   });
 
@@ -82,8 +82,9 @@ export function authRoutes(users: UserService, tokens: SessionTokens): Router {
 
   r.patch('/currentuser', requireAuth, async (req, res) => {
     const body = validate(Update, req.body);
-    const user = await users.update(userOf(req).id, body, clientIp(req));
-    setSessionCookie(req, res, tokens, user);
+    // Every other session of the user ends; this one goes on with a fresh cookie.
+    const { user, token } = await users.update(userOf(req).id, body, clientIp(req));
+    setSessionCookie(req, res, tokens, token);
     res.json(publicUser(user));
   });
 

@@ -68,7 +68,7 @@ async function fingerprint(dbs: Map<string, Database>): Promise<Record<string, s
   for (const [service, db] of dbs) {
     const { rows: tables } = await db.query<{ name: string }>(
       `SELECT table_name AS name FROM information_schema.tables
-       WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'throttle' ORDER BY 1`,
+       WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'rate_limits' ORDER BY 1`,
     );
     const parts: string[] = [];
     for (const { name } of tables) {

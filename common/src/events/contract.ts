@@ -44,7 +44,8 @@ export const eventSchemas = {
     reason: z.enum(['buyer', 'expired', 'payment_failed', 'superseded']),
   }),
   'order.expired': z.object({ id, version }),
-  // Sign-out ends one session everywhere: every service checks session JWTs itself.
+  // Sign-out ends one session everywhere (every service checks session JWTs itself); a password or
+  // email change ends each of the user's other sessions, one event per session.
   'session.revoked': z.object({ sid: id, userId: id, expiresAt: timestamp }),
   'charge.created': z.object({
     id,

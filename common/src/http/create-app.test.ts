@@ -90,7 +90,8 @@ describe('the shared HTTP shell against hostile browsers', () => {
   router.post('/change', (_req, res) => void res.status(201).json({ changed: true }));
   router.get('/read', (_req, res) => void res.json({ read: true }));
   router.post('/signin', (req, res) => {
-    setSessionCookie(req, res, new SessionTokens('k'.repeat(32)), { id: 'u1', email: 'a@example.com' });
+    const tokens = new SessionTokens('k'.repeat(32));
+    setSessionCookie(req, res, tokens, tokens.sign({ id: 'u1', email: 'a@example.com' }));
     res.json({});
   });
   const { app } = appWith(router);

@@ -45,8 +45,8 @@ function cookieOptions(req: Request): CookieOptions {
   return { httpOnly: true, sameSite: 'lax', secure: req.secure || process.env.NODE_ENV === 'production', path: '/' };
 }
 
-export function setSessionCookie(req: Request, res: Response, tokens: SessionTokens, user: SessionUser): void {
-  res.cookie(SESSION_COOKIE, tokens.sign(user), { ...cookieOptions(req), maxAge: tokens.ttlSeconds * 1000 });
+export function setSessionCookie(req: Request, res: Response, tokens: SessionTokens, token: string): void {
+  res.cookie(SESSION_COOKIE, token, { ...cookieOptions(req), maxAge: tokens.ttlSeconds * 1000 });
 }
 
 export function clearSessionCookie(req: Request, res: Response): void {

@@ -16,6 +16,12 @@ export interface Session {
 
 export const SESSION_COOKIE = 'session';
 
+/** A freshly signed session token, with the session it stands for (auth records it, to revoke it later). */
+export interface IssuedSession {
+  token: string;
+  session: Session;
+}
+
 const claims = z.object({ id: z.uuid(), email: z.string(), jti: z.uuid().optional(), exp: z.number() });
 
 /** Signs and verifies the session JWT; one key shared by every service (JWT_KEY). */
@@ -33,11 +39,14 @@ export class SessionTokens {
   }
 
   sign(user: SessionUser): string {
-    return jwt.sign({ id: user.id, email: user.email }, this.key, {
-      algorithm: 'HS256',
-      expiresIn: this.ttlSeconds,
-      jwtid: randomUUID(),
-    });
+    return this.issue(user).token;
+  }
+
+  issue(user: SessionUser): IssuedSession {
+    const sid = randomUUID();
+    const exp = Math.floor(Date.now() / 1000) + this.ttlSeconds;
+    const token = jwt.sign({ id: user.id, email: user.email, exp }, this.key, { algorithm: 'HS256', jwtid: sid });
+    return { token, session: { user: { id: user.id, email: user.email }, sid, expiresAt: new Date(exp * 1000) } };
   }
 
   /** The session of a valid, unexpired token; null for anything else. Revocation is checked elsewhere. */
