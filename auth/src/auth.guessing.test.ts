@@ -17,7 +17,7 @@ describe('password guessing the per-address limits do not see (postgres)', () =>
   beforeAll(async () => {
     h = await startService(
       (deps) => createAuthService(deps, { sleep: async (ms) => void slept.push(ms) }),
-      { db: 'postgres', bus: 'memory' },
+      { bus: 'memory' },
       {
         AUTH_ATTEMPTS_PER_IP: '1000',
         AUTH_FAILURES_PER_ACCOUNT: '5',
