@@ -1,4 +1,5 @@
-import { intFromEnv, migrate, Outbox, type Service, type ServiceDeps } from '@ticketyboo/common';
+import { alwaysSecureCookies, defineService, migrate, Outbox, SessionCookies, type Service, type ServiceDeps } from '@ticketyboo/common';
+import { authConfig, type AuthConfig } from './config';
 import { AttemptLimiter } from './attempt-limiter';
 import { migrations } from './migrations';
 import { authRoutes } from './routes';
@@ -7,19 +8,19 @@ import { ThrottleRepository } from './throttle-repository';
 import { UserService } from './user-service';
 
 /** The auth service's composition root. */
-export function createAuthService({ db, bus, log, tokens, env }: ServiceDeps): Service {
+export function createAuthService({ db, bus, log, tokens, config }: ServiceDeps<AuthConfig>): Service {
   const outbox = new Outbox(db, bus, log);
   const limiter = new AttemptLimiter(db, new ThrottleRepository(), {
-    perIp: intFromEnv(env, 'AUTH_ATTEMPTS_PER_IP', 100),
+    perIp: config.AUTH_ATTEMPTS_PER_IP,
     ipWindowSeconds: 600,
-    failuresPerAccount: intFromEnv(env, 'AUTH_FAILURES_PER_ACCOUNT', 5),
+    failuresPerAccount: config.AUTH_FAILURES_PER_ACCOUNT,
     failureWindowSeconds: 900,
   });
   const users = new UserService(db, outbox, new UserRepository(), limiter);
   let sweeper: NodeJS.Timeout | undefined;
   return {
     name: 'auth',
-    mounts: [{ prefix: '/api/users', router: authRoutes(users, tokens) }],
+    mounts: [{ prefix: '/api/users', router: authRoutes(users, new SessionCookies(tokens, { alwaysSecure: alwaysSecureCookies(config) })) }],
     async start() {
       await migrate(db, migrations);
       outbox.start();
@@ -33,3 +34,5 @@ export function createAuthService({ db, bus, log, tokens, env }: ServiceDeps): S
     },
   };
 }
+
+export const authService = defineService({ name: 'auth', config: authConfig, create: createAuthService });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { startService, type ServiceHarness } from '@ticketyboo/common/testing';
-import { createAuthService } from './auth-service';
+import { authService } from './auth-service';
 
 const PASSWORD = 'correct horse battery';
 const uniqueEmail = () => `user-${randomUUID().slice(0, 8)}@example.com`;
@@ -12,8 +12,7 @@ const newIp = () => `203.0.113.${nextIp++}`;
 describe('auth rate limits (postgres)', () => {
   let h: ServiceHarness;
   beforeAll(async () => {
-    h = await startService(
-      createAuthService,
+    h = await startService(authService,
       { db: 'postgres', bus: 'memory' },
       { AUTH_ATTEMPTS_PER_IP: '8', AUTH_FAILURES_PER_ACCOUNT: '3' },
     );

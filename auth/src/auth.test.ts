@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { SessionTokens, type EventEnvelope } from '@ticketyboo/common';
 import { bothRuntimes, eventually, startService, type ServiceHarness } from '@ticketyboo/common/testing';
-import { createAuthService } from './auth-service';
+import { authService } from './auth-service';
 
 const uniqueEmail = () => `user-${randomUUID().slice(0, 8)}@example.com`;
 const PASSWORD = 'correct horse battery';
@@ -20,7 +20,7 @@ describe.each(bothRuntimes)('auth on %s + %s', (dbKind, busKind) => {
   let updated: EventEnvelope<'user.updated'>[];
 
   beforeAll(async () => {
-    h = await startService(createAuthService, { db: dbKind, bus: busKind });
+    h = await startService(authService, { db: dbKind, bus: busKind });
     created = await h.events('user.created');
     updated = await h.events('user.updated');
   });

@@ -1,6 +1,24 @@
 import { resolve } from 'node:path';
-import { portFromEnv } from '@ticketyboo/common';
+import { z } from 'zod';
+import { parseConfig, urlVar } from '@ticketyboo/common';
+import { launcherConfig } from '../local/config';
 import { BACKEND_SERVICES, type BackendService } from './topology';
+
+/** `npm run start:services`' environment: the services' shared variables, with the standard local servers. */
+export const launchConfigSchema = launcherConfig.extend({
+  POSTGRES_URL: urlVar('postgres://postgres@127.0.0.1:5432/postgres').default('postgres://postgres@127.0.0.1:5432/postgres'),
+  DATABASE_PREFIX: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, { error: 'must be a lower-case SQL identifier' })
+    .default('ticketyboo'),
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  REDIS_URL: urlVar('redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
+  /** Flags for each service's node (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  SERVICE_NODE_ARGS: z.string().default(''),
+  ...Object.fromEntries(BACKEND_SERVICES.map(({ name }) => [databaseUrlVar(name), urlVar('postgres://…').optional()])),
+});
+
+export type LaunchSettings = z.infer<typeof launchConfigSchema>;
 
 export interface LaunchConfig {
   /** The gateway's port. */
@@ -13,6 +31,11 @@ export interface LaunchConfig {
   redisUrl: string;
   /** Where the generated JWT key is kept when JWT_KEY is not set. */
   dataDir: string;
+  settings: LaunchSettings;
+}
+
+function databaseUrlVar(service: string): string {
+  return `${service.toUpperCase()}_DATABASE_URL`;
 }
 
 /**
@@ -20,24 +43,23 @@ export interface LaunchConfig {
  * A service's database is `<DATABASE_PREFIX>_<service>` on POSTGRES_URL's server, unless
  * `<SERVICE>_DATABASE_URL` names another.
  */
-export function launchConfigFromEnv(env: NodeJS.ProcessEnv): LaunchConfig {
-  const server = env.POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  const prefix = env.DATABASE_PREFIX || 'ticketyboo';
-  if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) throw new Error(`DATABASE_PREFIX must be a lower-case SQL identifier, got "${prefix}"`);
+export function launchConfigFromEnv(env: Record<string, string | undefined>): LaunchConfig {
+  const settings = parseConfig(launchConfigSchema, env);
   const databaseUrls = Object.fromEntries(
     BACKEND_SERVICES.map(({ name }) => {
-      const url = new URL(server);
-      url.pathname = `/${prefix}_${name}`;
-      return [name, env[`${name.toUpperCase()}_DATABASE_URL`] || url.toString()];
+      const url = new URL(settings.POSTGRES_URL);
+      url.pathname = `/${settings.DATABASE_PREFIX}_${name}`;
+      return [name, (settings as Record<string, unknown>)[databaseUrlVar(name)] ?? url.toString()];
     }),
   ) as LaunchConfig['databaseUrls'];
   return {
-    port: portFromEnv(env, 3000),
+    port: settings.PORT,
     databaseUrls,
-    natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
-    natsStream: env.NATS_STREAM || 'TICKETYBOO',
-    natsSubjectPrefix: env.NATS_SUBJECT_PREFIX || 'ticketyboo',
-    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
-    dataDir: resolve(env.DATA_DIR || '.data'),
+    natsUrl: settings.NATS_URL,
+    natsStream: settings.NATS_STREAM,
+    natsSubjectPrefix: settings.NATS_SUBJECT_PREFIX,
+    redisUrl: settings.REDIS_URL,
+    dataDir: resolve(settings.DATA_DIR),
+    settings,
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { EventEnvelope } from '@ticketyboo/common';
 import { bothRuntimes, eventually, publishEvent, startService, type ServiceHarness } from '@ticketyboo/common/testing';
-import { createOrdersService } from './orders-service';
+import { ordersService } from './orders-service';
 import type { OrderJson } from './order';
 import { charge, knownTicket, newUser, orderStatus, placeOrder, ticketEvent, type TestUser } from './orders.test-helpers';
 
@@ -16,8 +16,7 @@ describe.each(bothRuntimes)('orders on %s + %s', (dbKind, busKind) => {
   let cancelled: EventEnvelope<'order.cancelled'>[];
 
   beforeAll(async () => {
-    h = await startService(
-      createOrdersService,
+    h = await startService(ordersService,
       { db: dbKind, bus: busKind },
       { ORDER_EXPIRATION_SECONDS: String(LOCK_SECONDS), REPLICA_WAIT_MS: '300' },
     );

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { EventEnvelope } from '@ticketyboo/common';
 import { bothRuntimes, eventually, startService, type ServiceHarness } from '@ticketyboo/common/testing';
-import { createTicketsService } from './tickets-service';
+import { ticketsService } from './tickets-service';
 import type { TicketJson } from './ticket';
 import {
   chargeCreated,
@@ -21,7 +21,7 @@ describe.each(bothRuntimes)('tickets consuming order and charge events on %s + %
   let updated: EventEnvelope<'ticket.updated'>[];
 
   beforeAll(async () => {
-    h = await startService(createTicketsService, { db: dbKind, bus: busKind });
+    h = await startService(ticketsService, { db: dbKind, bus: busKind });
     updated = await h.events('ticket.updated');
   });
   afterAll(() => h.dispose());

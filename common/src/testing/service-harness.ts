@@ -7,7 +7,8 @@ import type { EventData, EventEnvelope, EventSubject } from '../events/contract'
 import { createHttpApp } from '../http/create-app';
 import { sessionRevocations } from '../session/revocations';
 import { createLogger } from '../log';
-import type { Service, ServiceFactory } from '../runtime/service';
+import { parseConfig, type ConfigSchema } from '../runtime/config';
+import type { Service, ServiceDefinition } from '../runtime/service';
 import { SessionTokens } from '../session/session';
 import { freshBus, freshDatabase, type BusKind, type DatabaseKind } from './test-infra';
 
@@ -25,18 +26,22 @@ export interface ServiceHarness {
 
 export const testJwtKey = (): string => randomBytes(32).toString('hex');
 
-/** Starts a service on a fresh database and bus of the given kinds, with its HTTP app. */
-export async function startService(
-  factory: ServiceFactory,
+/**
+ * Starts a service on a fresh database and bus of the given kinds, with its HTTP app, configured
+ * by its schema from `env` alone (defaults for the rest, whatever the test process's environment).
+ */
+export async function startService<S extends ConfigSchema>(
+  definition: ServiceDefinition<S>,
   kinds: { db: DatabaseKind; bus: BusKind },
-  env: NodeJS.ProcessEnv = {},
+  env: Record<string, string | undefined> = {},
 ): Promise<ServiceHarness> {
+  const config = parseConfig(definition.config, env);
   const d = await freshDatabase(kinds.db);
   const b = await freshBus(kinds.bus);
   const log = createLogger('test');
   const jwtKey = testJwtKey();
   const tokens = new SessionTokens(jwtKey);
-  const service = factory({ db: d.value, bus: b.value, log, tokens, env });
+  const service = definition.create({ db: d.value, bus: b.value, log, tokens, config });
   await service.start();
   const app = createHttpApp({ log, tokens, isRevoked: (sid) => sessionRevocations.isRevoked(d.value, sid), mounts: service.mounts });
   let collectors = 0;
