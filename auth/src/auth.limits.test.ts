@@ -6,16 +6,13 @@ import { authService } from './auth-service';
 const PASSWORD = 'correct horse battery';
 const uniqueEmail = () => `user-${randomUUID().slice(0, 8)}@example.com`;
 let nextIp = 1;
-/** A fresh client address; the test app trusts loopback proxies, so X-Forwarded-For names it. */
+/** A fresh client address; the test app trusts a loopback proxy (as behind the gateway), so X-Forwarded-For names it. */
 const newIp = () => `203.0.113.${nextIp++}`;
 
 describe('auth rate limits (postgres)', () => {
   let h: ServiceHarness;
   beforeAll(async () => {
-    h = await startService(authService,
-      { db: 'postgres', bus: 'memory' },
-      { AUTH_ATTEMPTS_PER_IP: '8', AUTH_FAILURES_PER_ACCOUNT: '3' },
-    );
+    h = await startService(authService, { db: 'postgres', bus: 'memory' }, { AUTH_ATTEMPTS_PER_IP: '8', AUTH_FAILURES_PER_ACCOUNT: '3', TRUST_PROXY: 'loopback' });
   });
   afterAll(() => h.dispose());
 

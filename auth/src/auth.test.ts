@@ -20,7 +20,8 @@ describe.each(bothRuntimes)('auth on %s + %s', (dbKind, busKind) => {
   let updated: EventEnvelope<'user.updated'>[];
 
   beforeAll(async () => {
-    h = await startService(authService, { db: dbKind, bus: busKind });
+    // Behind a proxy on this machine, as under the gateway: its X-Forwarded-Proto counts.
+    h = await startService(authService, { db: dbKind, bus: busKind }, { TRUST_PROXY: 'loopback' });
     created = await h.events('user.created');
     updated = await h.events('user.updated');
   });

@@ -16,10 +16,7 @@ describe.each(bothRuntimes)('orders on %s + %s', (dbKind, busKind) => {
   let cancelled: EventEnvelope<'order.cancelled'>[];
 
   beforeAll(async () => {
-    h = await startService(ordersService,
-      { db: dbKind, bus: busKind },
-      { ORDER_EXPIRATION_SECONDS: String(LOCK_SECONDS), REPLICA_WAIT_MS: '300' },
-    );
+    h = await startService(ordersService, { db: dbKind, bus: busKind }, { ORDER_EXPIRATION_SECONDS: String(LOCK_SECONDS), REPLICA_WAIT_MS: '300' });
     created = await h.events('order.created');
     cancelled = await h.events('order.cancelled');
   });

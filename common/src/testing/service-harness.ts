@@ -43,7 +43,14 @@ export async function startService<S extends ConfigSchema>(
   const tokens = new SessionTokens(jwtKey);
   const service = definition.create({ db: d.value, bus: b.value, log, tokens, config });
   await service.start();
-  const app = createHttpApp({ log, tokens, isRevoked: (sid) => sessionRevocations.isRevoked(d.value, sid), mounts: service.mounts });
+  const app = createHttpApp({
+    log,
+    tokens,
+    isRevoked: (sid) => sessionRevocations.isRevoked(d.value, sid),
+    mounts: service.mounts,
+    trustProxy: config.TRUST_PROXY,
+    allowedOrigins: config.ALLOWED_ORIGINS,
+  });
   let collectors = 0;
   return {
     app,
