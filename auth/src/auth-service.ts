@@ -1,4 +1,5 @@
-import { intFromEnv, migrate, Outbox, type Service, type ServiceDeps } from '@ticketyboo/common';
+import { alwaysSecureCookies, defineService, migrate, Outbox, SessionCookies, type Service, type ServiceDeps } from '@ticketyboo/common';
+import { authConfig, type AuthConfig } from './config';
 import { AttemptLimiter, type Sleep } from './attempt-limiter';
 import { migrations } from './migrations';
 import { authRoutes } from './routes';
@@ -7,18 +8,18 @@ import { UserRepository } from './user-repository';
 import { UserService } from './user-service';
 
 /** The auth service's composition root; tests may hand it a sleep that does not wait. */
-export function createAuthService({ db, bus, log, tokens, env }: ServiceDeps, opts: { sleep?: Sleep } = {}): Service {
+export function createAuthService({ db, bus, log, tokens, config }: ServiceDeps<AuthConfig>, opts: { sleep?: Sleep } = {}): Service {
   const outbox = new Outbox(db, bus, log);
   const limiter = new AttemptLimiter(
     db,
     {
-      perIp: intFromEnv(env, 'AUTH_ATTEMPTS_PER_IP', 100),
+      perIp: config.AUTH_ATTEMPTS_PER_IP,
       ipWindowSeconds: 600,
-      failuresPerAccount: intFromEnv(env, 'AUTH_FAILURES_PER_ACCOUNT', 5),
+      failuresPerAccount: config.AUTH_FAILURES_PER_ACCOUNT,
       failureWindowSeconds: 900,
-      slowdownAfter: intFromEnv(env, 'AUTH_SLOWDOWN_AFTER', 5),
-      slowdownBaseMs: intFromEnv(env, 'AUTH_SLOWDOWN_BASE_MS', 1000),
-      slowdownMaxMs: intFromEnv(env, 'AUTH_SLOWDOWN_MAX_MS', 15_000),
+      slowdownAfter: config.AUTH_SLOWDOWN_AFTER,
+      slowdownBaseMs: config.AUTH_SLOWDOWN_BASE_MS,
+      slowdownMaxMs: config.AUTH_SLOWDOWN_MAX_MS,
     },
     opts.sleep,
   );
@@ -27,7 +28,7 @@ export function createAuthService({ db, bus, log, tokens, env }: ServiceDeps, op
   let sweeper: NodeJS.Timeout | undefined;
   return {
     name: 'auth',
-    mounts: [{ prefix: '/api/users', router: authRoutes(users, tokens) }],
+    mounts: [{ prefix: '/api/users', router: authRoutes(users, new SessionCookies(tokens, { alwaysSecure: alwaysSecureCookies(config) })) }],
     async start() {
       await migrate(db, migrations);
       outbox.start();
@@ -43,3 +44,5 @@ export function createAuthService({ db, bus, log, tokens, env }: ServiceDeps, op
     },
   };
 }
+
+export const authService = defineService({ name: 'auth', config: authConfig, create: createAuthService });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { eventually, startService, type ServiceHarness } from '@ticketyboo/common/testing';
-import { createAuthService } from './auth-service';
+import { authService, createAuthService } from './auth-service';
 
 const PASSWORD = 'correct horse battery';
 const uniqueEmail = () => `user-${randomUUID().slice(0, 8)}@example.com`;
@@ -16,9 +16,10 @@ describe('password guessing the per-address limits do not see (postgres)', () =>
 
   beforeAll(async () => {
     h = await startService(
-      (deps) => createAuthService(deps, { sleep: async (ms) => void slept.push(ms) }),
+      { ...authService, create: (deps) => createAuthService(deps, { sleep: async (ms) => void slept.push(ms) }) },
       { bus: 'memory' },
       {
+        TRUST_PROXY: 'loopback',
         AUTH_ATTEMPTS_PER_IP: '1000',
         AUTH_FAILURES_PER_ACCOUNT: '5',
         AUTH_SLOWDOWN_AFTER: '3',

@@ -1,22 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { startService, type ServiceHarness } from '@ticketyboo/common/testing';
-import { createAuthService } from './auth-service';
+import { authService } from './auth-service';
 
 const PASSWORD = 'correct horse battery';
 const uniqueEmail = () => `user-${randomUUID().slice(0, 8)}@example.com`;
 let nextIp = 1;
-/** A fresh client address; the test app trusts loopback proxies, so X-Forwarded-For names it. */
+/** A fresh client address; the test app trusts a loopback proxy (as behind the gateway), so X-Forwarded-For names it. */
 const newIp = () => `203.0.113.${nextIp++}`;
 
 describe('auth rate limits (postgres)', () => {
   let h: ServiceHarness;
   beforeAll(async () => {
-    h = await startService(
-      createAuthService,
-      { bus: 'memory' },
-      { AUTH_ATTEMPTS_PER_IP: '8', AUTH_FAILURES_PER_ACCOUNT: '3' },
-    );
+    h = await startService(authService, { bus: 'memory' }, { AUTH_ATTEMPTS_PER_IP: '8', AUTH_FAILURES_PER_ACCOUNT: '3', TRUST_PROXY: 'loopback' });
   });
   afterAll(() => h.dispose());
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { SessionTokens, type EventEnvelope } from '@ticketyboo/common';
 import { bothBuses, eventually, startService, type ServiceHarness } from '@ticketyboo/common/testing';
-import { createAuthService } from './auth-service';
+import { authService } from './auth-service';
 
 const uniqueEmail = () => `user-${randomUUID().slice(0, 8)}@example.com`;
 const PASSWORD = 'correct horse battery';
@@ -20,7 +20,8 @@ describe.each(bothBuses)('auth on PostgreSQL + %s', (busKind) => {
   let updated: EventEnvelope<'user.updated'>[];
 
   beforeAll(async () => {
-    h = await startService(createAuthService, { bus: busKind });
+    // Behind a proxy on this machine, as under the gateway: its X-Forwarded-Proto counts.
+    h = await startService(authService, { bus: busKind }, { TRUST_PROXY: 'loopback' });
     created = await h.events('user.created');
     updated = await h.events('user.updated');
   });

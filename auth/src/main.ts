@@ -1,4 +1,4 @@
 import { runService } from '@ticketyboo/common';
-import { createAuthService } from './auth-service';
+import { authService } from './auth-service';
 
-void runService('auth', createAuthService);
+void runService(authService);

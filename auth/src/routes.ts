@@ -1,13 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import {
-  clearSessionCookie,
-  requireAuth,
-  setSessionCookie,
-  userOf,
-  validate,
-  type SessionTokens,
-} from '@ticketyboo/common';
+import { requireAuth, userOf, validate, type SessionCookies } from '@ticketyboo/common';
 import { publicUser } from './user';
 import type { UserService } from './user-service';
 
@@ -52,27 +45,27 @@ const Update = z
 /** The caller's address: the socket's, or X-Forwarded-For's from a trusted proxy (gateway, ingress). */
 const clientIp = (req: Request): string => req.ip ?? 'unknown';
 
-export function authRoutes(users: UserService, tokens: SessionTokens): Router {
+export function authRoutes(users: UserService, cookies: SessionCookies): Router {
   const r = Router();
 
   r.post('/signup', async (req, res) => {
     const body = validate(Credentials, req.body);
     const { user, token } = await users.signup(body.email, body.password, clientIp(req));
-    setSessionCookie(req, res, tokens, token);
+    cookies.set(req, res, token);
     res.status(201).json(publicUser(user));
   });
 
   r.post('/signin', async (req, res) => {
     const body = validate(SignIn, req.body);
     const { user, token } = await users.signin(body.email, body.password, clientIp(req));
-    setSessionCookie(req, res, tokens, token);
+    cookies.set(req, res, token);
     res.json(publicUser(user));
   });
 
   r.post('/signout', async (req, res) => {
     // The token itself stays valid until it expires, so every service is told it no longer counts.
     if (req.session) await users.signout(req.session);
-    clearSessionCookie(req, res);
+    cookies.clear(req, res);
     res.json({});
   });
 
@@ -84,7 +77,7 @@ export function authRoutes(users: UserService, tokens: SessionTokens): Router {
     const body = validate(Update, req.body);
     // Every other session of the user ends; this one goes on with a fresh cookie.
     const { user, token } = await users.update(userOf(req).id, body, clientIp(req));
-    setSessionCookie(req, res, tokens, token);
+    cookies.set(req, res, token);
     res.json(publicUser(user));
   });
 

@@ -1,4 +1,5 @@
-import { consumeAllWithInbox, migrate, Outbox, type Consumer, type Service, type ServiceDeps } from '@ticketyboo/common';
+import { consumeAllWithInbox, defineService, migrate, Outbox, type Consumer, type Service, type ServiceDeps } from '@ticketyboo/common';
+import { expirationConfig, type ExpirationConfig } from './config';
 import { BullMqScheduler } from './bullmq-scheduler';
 import { ExpiryRepository } from './expiry-repository';
 import { ExpiryService, type ExpiryOptions } from './expiry-service';
@@ -12,17 +13,14 @@ const SWEEP_INTERVAL_MS = 500;
 const EXPIRY_OPTIONS: ExpiryOptions = { sweepGraceMs: 500, sweepBatch: 100, rescheduleBatch: 500 };
 
 /** BullMQ on Redis when REDIS_URL is set (production); otherwise in-process timers (`npm start`). */
-export function schedulerFromEnv({ env, log }: Pick<ServiceDeps, 'env' | 'log'>): Scheduler {
-  if (!env.REDIS_URL) return new TimerScheduler(log);
-  return new BullMqScheduler(
-    { redisUrl: env.REDIS_URL, queueName: env.EXPIRATION_QUEUE || 'expiration', prefix: env.BULLMQ_PREFIX || 'bull' },
-    log,
-  );
+export function schedulerFromConfig({ config, log }: Pick<ServiceDeps<ExpirationConfig>, 'config' | 'log'>): Scheduler {
+  if (!config.REDIS_URL) return new TimerScheduler(log);
+  return new BullMqScheduler({ redisUrl: config.REDIS_URL, queueName: config.EXPIRATION_QUEUE, prefix: config.BULLMQ_PREFIX }, log);
 }
 
 /** The expiration service's composition root, scheduling with what the environment offers. */
-export function createExpirationService(deps: ServiceDeps): Service {
-  return createExpirationServiceWith(deps, schedulerFromEnv(deps));
+export function createExpirationService(deps: ServiceDeps<ExpirationConfig>): Service {
+  return createExpirationServiceWith(deps, schedulerFromConfig(deps));
 }
 
 /** The composition root with the scheduler given (tests inject one). */
@@ -60,3 +58,5 @@ export function createExpirationServiceWith({ db, bus, log }: ServiceDeps, sched
     },
   };
 }
+
+export const expirationService = defineService({ name: 'expiration', config: expirationConfig, create: createExpirationService });

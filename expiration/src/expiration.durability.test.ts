@@ -1,7 +1,7 @@
-import { createLogger, type EventEnvelope, type Service, type ServiceDeps } from '@ticketyboo/common';
+import { createLogger, type EventEnvelope, type Service } from '@ticketyboo/common';
 import { bothBuses, eventually, publishEvent, startService, type ServiceHarness } from '@ticketyboo/common/testing';
 import { BullMqScheduler } from './bullmq-scheduler';
-import { createExpirationService, createExpirationServiceWith } from './expiration-service';
+import { createExpirationServiceWith, expirationService } from './expiration-service';
 import type { Scheduler } from './scheduler';
 import {
   envFor,
@@ -31,7 +31,7 @@ describe.each(runtimes)('expiration across restarts and replicas on PostgreSQL +
 
   beforeEach(async () => {
     env = envFor(schedulerKind);
-    h = await startService(createExpirationService, { bus: busKind }, env);
+    h = await startService(expirationService, { bus: busKind }, env);
     expired = await h.events('order.expired');
   });
   afterEach(async () => {
@@ -85,7 +85,7 @@ describe('expiration when Redis loses its jobs, on postgres + jetstream with bul
   beforeEach(async () => {
     env = envFor('bullmq');
     probe = new QueueProbe(env);
-    h = await startService(createExpirationService, { bus: 'jetstream' }, env);
+    h = await startService(expirationService, { bus: 'jetstream' }, env);
     expired = await h.events('order.expired');
   });
   afterEach(async () => {
@@ -161,7 +161,7 @@ describe.each(bothBuses)('expiration without a working scheduler on PostgreSQL +
     ['refuses every schedule', () => new UnreachableScheduler()],
     ['is BullMQ on a Redis that is down', redisAway],
   ])('still expires every order within about a second when the scheduler %s', async (_, scheduler) => {
-    const h = await startService((deps: ServiceDeps) => createExpirationServiceWith(deps, scheduler()), { bus: busKind });
+    const h = await startService({ ...expirationService, create: (deps) => createExpirationServiceWith(deps, scheduler()) }, { bus: busKind });
     try {
       const expired = await h.events('order.expired');
       const orders = [orderCreated(300), orderCreated(600)];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@ticketyboo/common';
 import { publishEvent, startService, type ServiceHarness } from '@ticketyboo/common/testing';
-import { createExpirationService } from './expiration-service';
+import { expirationService } from './expiration-service';
 import {
   chargeCreated,
   envFor,
@@ -19,7 +19,7 @@ describe.each(runtimes)('expiration on PostgreSQL + %s with %s', (busKind, sched
   let expired: EventEnvelope<'order.expired'>[];
 
   beforeAll(async () => {
-    h = await startService(createExpirationService, { bus: busKind }, env);
+    h = await startService(expirationService, { bus: busKind }, env);
     expired = await h.events('order.expired');
   });
   afterAll(async () => {

@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createLogger, type EventData, type EventEnvelope, type Service } from '@ticketyboo/common';
+import { createLogger, parseConfig, type EventData, type EventEnvelope, type Service } from '@ticketyboo/common';
 import { eventually, type BusKind, type ServiceHarness } from '@ticketyboo/common/testing';
 import { jobIdOf } from './bullmq-scheduler';
+import { expirationConfig } from './config';
 import { createExpirationService } from './expiration-service';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -63,7 +64,7 @@ export const expiredCount = (expired: EventEnvelope<'order.expired'>[], orderId:
 
 /** Another instance of the service (a replica, or the one that replaces a stopped one) on the harness's database and bus. */
 export async function startReplica(h: ServiceHarness, env: NodeJS.ProcessEnv): Promise<Service> {
-  const service = createExpirationService({ db: h.db, bus: h.bus, log: createLogger('test'), tokens: h.tokens, env });
+  const service = createExpirationService({ db: h.db, bus: h.bus, log: createLogger('test'), tokens: h.tokens, config: parseConfig(expirationConfig, env) });
   await service.start();
   return service;
 }

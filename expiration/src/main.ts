@@ -1,4 +1,4 @@
 import { runService } from '@ticketyboo/common';
-import { createExpirationService } from './expiration-service';
+import { expirationService } from './expiration-service';
 
-void runService('expiration', createExpirationService);
+void runService(expirationService);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Health } from '@ticketyboo/common';
 import { BACKEND_SERVICES, CLIENT } from '../services/topology';
-import { envVarsRead } from './env-reads.test-helpers';
+import { configVars } from './config-vars.test-helpers';
 import {
   K8S,
   ROOT,
@@ -24,8 +24,10 @@ import {
 } from './manifests.test-helpers';
 
 const HTTP_SERVICES = [...BACKEND_SERVICES.filter((s) => s.prefix).map((s) => s.name), CLIENT.name];
-// Read only without DATABASE_URL (the embedded database's folder): never in a cluster.
-const NOT_FOR_CLUSTERS = new Set(['DATA_DIR']);
+// Declared, but rightly left to their defaults in a cluster: COOKIE_SECURE follows NODE_ENV, which the config sets.
+const DEFAULT_IN_CLUSTERS = new Set(['COOKIE_SECURE']);
+// Set for others than the service's schema: pg reads PGPASSWORD itself; the shared ConfigMap also serves the client.
+const NOT_IN_SCHEMAS = new Set(['PGPASSWORD', 'API_BASE_URL']);
 
 /** The paths the service runtime serves for probes, from the router itself. */
 const PROBE_PATHS = (new Health([]).router().stack as { route?: { path: string } }[]).flatMap((l) => (l.route ? [l.route.path] : []));
@@ -79,7 +81,7 @@ describe.each(['dev', 'prod'] as const)('infra/k8s/overlays/%s, built by kustomi
     for (const w of all) expect(selects(w.spec.selector.matchLabels, w.spec.template.metadata.labels)).toBe(true);
   });
 
-  it.each(BACKEND_SERVICES.map((s) => s.name))('%s: probes on the paths the runtime serves, and every variable its code reads set', (name) => {
+  it.each(BACKEND_SERVICES.map((s) => s.name))('%s: probes on the paths the runtime serves, every variable its schema declares set, none it does not', (name) => {
     const w = deployment(name)!;
     expect(w).toBeDefined();
     const c = containerOf(w);
@@ -106,8 +108,12 @@ describe.each(['dev', 'prod'] as const)('infra/k8s/overlays/%s, built by kustomi
       if (config) expect(keysOf('ConfigMap', config.name)).toContain(config.key);
       provided.add(e.name);
     }
-    const missing = envVarsRead(name).filter((v) => !provided.has(v) && !NOT_FOR_CLUSTERS.has(v));
-    expect(missing).toEqual([]);
+    const { declared, required } = configVars(name);
+    expect(required).toEqual(expect.arrayContaining(['DATABASE_URL', 'JWT_KEY']));
+    expect(required.filter((v) => !provided.has(v))).toEqual([]);
+    expect(declared.filter((v) => !provided.has(v) && !DEFAULT_IN_CLUSTERS.has(v))).toEqual([]);
+    // A misspelt name would be ignored and its default used without a word.
+    expect([...provided].filter((v) => !declared.includes(v) && !NOT_IN_SCHEMAS.has(v))).toEqual([]);
   });
 
   it.each(BACKEND_SERVICES.map((s) => s.name))('%s: its own PostgreSQL, a StatefulSet on a volume, with the credentials it connects with', (name) => {

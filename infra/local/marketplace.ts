@@ -1,28 +1,26 @@
 import type { Express } from 'express';
 import {
+  baseConfig,
+  ConfigError,
   createHttpApp,
+  parseConfig,
   sessionRevocations,
   SessionTokens,
+  type BaseConfig,
   type Database,
   type EventBus,
   type Logger,
   type Service,
-  type ServiceFactory,
+  type ServiceDefinition,
 } from '@ticketyboo/common';
-import { createAuthService } from '@ticketyboo/auth';
-import { createTicketsService } from '@ticketyboo/tickets';
-import { createOrdersService } from '@ticketyboo/orders';
-import { createExpirationService } from '@ticketyboo/expiration';
-import { createPaymentsService } from '@ticketyboo/payments';
+import { authService } from '@ticketyboo/auth';
+import { ticketsService } from '@ticketyboo/tickets';
+import { ordersService } from '@ticketyboo/orders';
+import { expirationService } from '@ticketyboo/expiration';
+import { paymentsService } from '@ticketyboo/payments';
 
 /** Every service of the marketplace. */
-export const services: Record<string, ServiceFactory> = {
-  auth: createAuthService,
-  tickets: createTicketsService,
-  orders: createOrdersService,
-  expiration: createExpirationService,
-  payments: createPaymentsService,
-};
+export const services: readonly ServiceDefinition[] = [authService, ticketsService, ordersService, expirationService, paymentsService];
 
 export interface Marketplace {
   app: Express;
@@ -36,11 +34,13 @@ export interface MarketplaceOptions {
   bus: EventBus;
   jwtKey: string;
   log: Logger;
-  env: NodeJS.ProcessEnv;
+  /** Parsed by each service's schema (a variable's default is the service's own). */
+  env: Record<string, string | undefined>;
 }
 
 /** All services in one process, each mounted under its ingress prefix, sharing one bus. */
 export async function startMarketplace(opts: MarketplaceOptions): Promise<Marketplace> {
+  const { shared, configs } = parseConfigs(opts.env);
   const tokens = new SessionTokens(opts.jwtKey);
   const dbs: Database[] = [];
   const dbOf = new Map<string, Database>();
@@ -51,11 +51,12 @@ export async function startMarketplace(opts: MarketplaceOptions): Promise<Market
   };
   // Services are independent of each other (they meet only on the bus), so they start side by side.
   const results = await Promise.allSettled(
-    Object.entries(services).map(async ([name, factory]) => {
+    services.map(async (definition) => {
+      const { name } = definition;
       const db = await opts.openDatabase(name);
       dbs.push(db);
       dbOf.set(name, db);
-      const service = factory({ db, bus: opts.bus, log: opts.log.child({ service: name }), tokens, env: opts.env });
+      const service = definition.create({ db, bus: opts.bus, log: opts.log.child({ service: name }), tokens, config: configs.get(name)! });
       await service.start();
       started.push(service);
     }),
@@ -72,6 +73,28 @@ export async function startMarketplace(opts: MarketplaceOptions): Promise<Market
     tokens,
     isRevoked: (sid) => sessionRevocations.isRevoked(authDb, sid),
     mounts: started.flatMap((s) => s.mounts),
+    // One process reached directly: no proxy's X-Forwarded-For counts.
+    trustProxy: shared.TRUST_PROXY,
+    allowedOrigins: shared.ALLOWED_ORIGINS,
   });
   return { app, stop };
+}
+
+/** Every service's configuration, before anything starts: one error naming every bad variable. */
+function parseConfigs(env: MarketplaceOptions['env']): { shared: BaseConfig; configs: Map<string, BaseConfig> } {
+  const problems = new Set<string>();
+  const attempt = <T>(parse: () => T): T | undefined => {
+    try {
+      return parse();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      // A shared variable's problem is every service's: say it once.
+      for (const line of err.message.split('\n').slice(1)) problems.add(line);
+      return undefined;
+    }
+  };
+  const shared = attempt(() => parseConfig(baseConfig, env));
+  const configs = new Map(services.map((s) => [s.name, attempt(() => parseConfig(s.config, env))] as const));
+  if (problems.size > 0 || !shared) throw new ConfigError(`Invalid configuration:\n${[...problems].join('\n')}`);
+  return { shared, configs: configs as Map<string, BaseConfig> };
 }

@@ -1,9 +1,9 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { createHttpApp, createLogger, sessionRevocations, SessionTokens, type Service, type ServiceFactory } from '@ticketyboo/common';
+import { createHttpApp, createLogger, parseConfig, sessionRevocations, SessionTokens, type Service, type ServiceDefinition } from '@ticketyboo/common';
 import { eventually, freshMemoryBus, freshPostgres, testJwtKey, type Disposable } from '@ticketyboo/common/testing';
-import { createAuthService } from '@ticketyboo/auth';
-import { createTicketsService } from '@ticketyboo/tickets';
+import { authService } from '@ticketyboo/auth';
+import { ticketsService } from '@ticketyboo/tickets';
 
 const PASSWORD = 'correct horse battery';
 
@@ -21,17 +21,17 @@ describe('a password change ends the other sessions in every service', () => {
     const bus = freshMemoryBus();
     owned.push(bus);
     const tokens = new SessionTokens(testJwtKey());
-    const start = async (factory: ServiceFactory): Promise<Express> => {
+    const start = async (definition: ServiceDefinition): Promise<Express> => {
       const db = await freshPostgres();
       owned.push(db);
       const log = createLogger('test');
-      const service = factory({ db: db.value, bus: bus.value, log, tokens, env: {} });
+      const service = definition.create({ db: db.value, bus: bus.value, log, tokens, config: parseConfig(definition.config, {}) });
       await service.start();
       started.push(service);
       return createHttpApp({ log, tokens, isRevoked: (sid) => sessionRevocations.isRevoked(db.value, sid), mounts: service.mounts });
     };
-    auth = await start(createAuthService);
-    tickets = await start(createTicketsService);
+    auth = await start(authService);
+    tickets = await start(ticketsService);
   });
   afterAll(async () => {
     for (const s of started.reverse()) await s.stop();

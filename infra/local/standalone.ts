@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { closeServer, createLogger, listen, MemoryBus, onShutdown, PgDatabase, portFromEnv, portOf, type Logger } from '@ticketyboo/common';
+import { closeServer, configureLogs, createLogger, listen, MemoryBus, onShutdown, parseConfig, PgDatabase, portOf, type Logger } from '@ticketyboo/common';
 import { serviceDatabaseUrls } from '../services/config';
 import { ensureDatabase } from '../services/databases';
+import { launcherConfig, type LauncherConfig } from './config';
 import { claimDataDir } from './data-dir-lock';
 import { loadJwtKey } from './jwt-key';
 import { startMarketplace } from './marketplace';
@@ -16,17 +17,14 @@ type Cleanup = () => Promise<void>;
  * `npm start`: the whole marketplace in one process, on a PostgreSQL server npm installed (or
  * POSTGRES_URL's), with the in-process bus and expiry timers.
  */
-async function main(log: Logger, cleanups: Cleanup[]): Promise<void> {
-  // A Redis or NATS in the environment is for `npm run start:services`.
-  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: undefined, NATS_URL: undefined, DATABASE_URL: undefined };
-  const dataDir = resolve(env.DATA_DIR ?? '.data');
-  const port = portFromEnv(env, 3000);
+async function main(env: Record<string, string | undefined>, config: LauncherConfig, log: Logger, cleanups: Cleanup[]): Promise<void> {
+  const dataDir = resolve(config.DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   cleanups.push(await claimDataDir(dataDir));
-  const jwtKey = await loadJwtKey(env, dataDir);
-  const postgres = await openPostgresServer(env, dataDir, log);
+  const jwtKey = await loadJwtKey(config, dataDir);
+  const postgres = await openPostgresServer(config, dataDir, log);
   cleanups.push(() => postgres.stop());
-  const databaseUrls = serviceDatabaseUrls(postgres.url, env);
+  const databaseUrls = serviceDatabaseUrls(postgres.url, config);
   const bus = await MemoryBus.open(join(dataDir, 'bus'));
   cleanups.push(() => bus.close());
   const marketplace = await startMarketplace({
@@ -44,7 +42,7 @@ async function main(log: Logger, cleanups: Cleanup[]): Promise<void> {
   // The browser client answers whatever the APIs do not, so it is mounted after them.
   const client = new WebClient(log);
   marketplace.app.use(client.handler);
-  const server = await listen(marketplace.app, port);
+  const server = await listen(marketplace.app, config.PORT);
   cleanups.push(() => client.stop(), () => closeServer(server).then(() => undefined));
   const url = `http://localhost:${portOf(server)}`;
   log.info({ dataDir }, `The API is up at ${url}/api`);
@@ -53,14 +51,24 @@ async function main(log: Logger, cleanups: Cleanup[]): Promise<void> {
   });
 }
 
-const log = createLogger('ticketyboo');
+// A Redis or NATS in the environment is for `npm run start:services`.
+const env = { ...process.env, REDIS_URL: undefined, NATS_URL: undefined, DATABASE_URL: undefined };
 const cleanups: Cleanup[] = [];
 const stopAll = async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 };
-onShutdown(log, stopAll);
-main(log, cleanups).catch(async (err: unknown) => {
+try {
+  // Read once: Next.js sets NODE_ENV=production in this process later, which must change nothing.
+  const config = parseConfig(launcherConfig, env);
+  configureLogs({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const log = createLogger('ticketyboo');
+  onShutdown(log, stopAll);
+  main(env, config, log, cleanups).catch(async (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    await stopAll().catch((e: unknown) => console.error(e));
+    process.exit(1);
+  });
+} catch (err) {
   console.error(err instanceof Error ? err.message : err);
-  await stopAll().catch((e: unknown) => console.error(e));
   process.exit(1);
-});
+}

@@ -53,6 +53,21 @@ describe('the gateway', () => {
     }
   });
 
+  it("is the edge: a client's own X-Forwarded-For is replaced, so a service trusting the gateway's hop sees the real client", async () => {
+    // A service as start:services runs it: TRUST_PROXY=loopback, the gateway's hop.
+    const service = express().set('trust proxy', 'loopback');
+    service.get('/{*rest}', (req, res) => void res.json({ ip: req.ip, forwardedFor: req.get('x-forwarded-for') }));
+    const server = await listen(service, 0);
+    const app = createGateway({ routes, targets: () => [{ label: 'auth#1', port: portOf(server) }], fallback: (_req, res) => void res.send('landing'), log: createLogger('test') });
+    try {
+      const res = await request(app).get('/api/users/currentuser').set('X-Forwarded-For', '203.0.113.9').expect(200);
+      expect(res.body.forwardedFor).not.toContain('203.0.113.9');
+      expect(res.body.ip).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
+    } finally {
+      server.close();
+    }
+  });
+
   it('answers 503 for a route with no ready process, and serves the fallback at / without a client', async () => {
     const app = createGateway({ routes, targets: () => [], fallback: (_req, res) => void res.send('landing'), log: createLogger('test') });
     expect((await request(app).get('/api/users/currentuser')).status).toBe(503);

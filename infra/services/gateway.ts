@@ -110,11 +110,15 @@ function forward(req: express.Request, body: Buffer, res: ServerResponse, target
   });
 }
 
-/** What ingress-nginx adds: who asked, over what, for which host. */
+/**
+ * What ingress-nginx sets (by default, `use-forwarded-headers: false`): who asked, over what, for
+ * which host. The gateway is the edge: a client's own X-Forwarded-For is replaced, never passed on,
+ * or it could name any IP to the services (which trust this one hop) and escape per-IP limits.
+ */
 function forwardedHeaders(req: express.Request, body: Buffer): IncomingHttpHeaders {
   const headers = withoutHopByHop(req.headers);
   const client = req.socket.remoteAddress ?? '';
-  headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${String(req.headers['x-forwarded-for'])}, ${client}` : client;
+  headers['x-forwarded-for'] = client;
   headers['x-forwarded-proto'] = 'http';
   headers['x-forwarded-host'] = req.headers.host ?? '';
   headers['x-real-ip'] = client;

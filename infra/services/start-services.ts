@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { closeServer, createLogger, listen, onShutdown, portOf, SHUTDOWN_DEADLINE_MS, type Logger } from '@ticketyboo/common';
+import { closeServer, configureLogs, createLogger, listen, onShutdown, portOf, SHUTDOWN_DEADLINE_MS, type Logger } from '@ticketyboo/common';
 import { loadJwtKey } from '../local/jwt-key';
 import { landingPage } from './landing-page';
 import { launchConfigFromEnv, type LaunchConfig } from './config';
@@ -22,10 +22,11 @@ const CHILD_GRACE_MS = SHUTDOWN_DEADLINE_MS - 500;
  * NATS JetStream and Redis; a gateway on PORT routes paths as the ingress does.
  */
 async function main(): Promise<void> {
+  const config = launchConfigFromEnv(process.env);
+  configureLogs({ level: config.settings.LOG_LEVEL, format: config.settings.LOG_FORMAT });
   const log = createLogger('start-services');
   const replicas = parseReplicas(process.argv.slice(2));
-  const config = launchConfigFromEnv(process.env);
-  const jwtKey = await loadJwtKey(process.env, config.dataDir);
+  const jwtKey = await loadJwtKey(config.settings, config.dataDir);
   for (const { name } of BACKEND_SERVICES) {
     if (await ensureDatabase(config.databaseUrls[name])) log.info(`created database for ${name}`);
   }
@@ -70,7 +71,7 @@ function serviceSpec(service: BackendService, index: number, config: LaunchConfi
     index,
     // Node itself runs the entry with tsx's loader: one OS process per replica, no wrapper.
     command: process.execPath,
-    args: [...extraNodeArgs(), '--import', 'tsx', service.entry],
+    args: [...config.settings.SERVICE_NODE_ARGS.split(' ').filter(Boolean), '--import', 'tsx', service.entry],
     cwd: ROOT,
     env: (port) => ({
       ...process.env,
@@ -81,15 +82,12 @@ function serviceSpec(service: BackendService, index: number, config: LaunchConfi
       NATS_SUBJECT_PREFIX: config.natsSubjectPrefix,
       REDIS_URL: config.redisUrl,
       JWT_KEY: jwtKey,
+      // The gateway, on this machine, is the one proxy hop in front of each service.
+      TRUST_PROXY: 'loopback',
     }),
     cleanExitCodes: [0],
     ready: { path: '/readyz', expect: 'ok' },
   };
-}
-
-/** SERVICE_NODE_ARGS: flags for each service's node (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
-function extraNodeArgs(): string[] {
-  return (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
 
 function clientSpec(index: number, apiBaseUrl: string): ReplicaSpec {

@@ -1,4 +1,4 @@
 import { runService } from '@ticketyboo/common';
-import { createOrdersService } from './orders-service';
+import { ordersService } from './orders-service';
 
-void runService('orders', createOrdersService);
+void runService(ordersService);

@@ -2,13 +2,14 @@ import {
   sessionRevocations,
   consumeAllWithInbox,
   gaugeFromCollector,
-  intFromEnv,
+  defineService,
   migrate,
   Outbox,
   type Consumer,
   type Service,
   type ServiceDeps,
 } from '@ticketyboo/common';
+import { ordersConfig, type OrdersConfig } from './config';
 import { migrations } from './migrations';
 import { OrderRepository } from './order-repository';
 import { OrderService } from './order-service';
@@ -17,13 +18,13 @@ import { TicketReplica } from './ticket-replica';
 import { TicketReplicaRepository } from './ticket-replica-repository';
 
 /** The orders service's composition root. */
-export function createOrdersService({ db, bus, log, env }: ServiceDeps): Service {
+export function createOrdersService({ db, bus, log, config }: ServiceDeps<OrdersConfig>): Service {
   const outbox = new Outbox(db, bus, log);
   const replicaRepository = new TicketReplicaRepository();
   const orderRepository = new OrderRepository();
   const orders = new OrderService(db, outbox, orderRepository, replicaRepository, {
-    lockSeconds: intFromEnv(env, 'ORDER_EXPIRATION_SECONDS', 900),
-    replicaWaitMs: intFromEnv(env, 'REPLICA_WAIT_MS', 2000),
+    lockSeconds: config.ORDER_EXPIRATION_SECONDS,
+    replicaWaitMs: config.REPLICA_WAIT_MS,
   });
   const replica = new TicketReplica(replicaRepository);
   const consumers: Consumer[] = [];
@@ -52,3 +53,5 @@ export function createOrdersService({ db, bus, log, env }: ServiceDeps): Service
     },
   };
 }
+
+export const ordersService = defineService({ name: 'orders', config: ordersConfig, create: createOrdersService });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { EventEnvelope } from '@ticketyboo/common';
 import { bothBuses, eventually, publishEvent, startService, type ServiceHarness } from '@ticketyboo/common/testing';
-import { createOrdersService } from './orders-service';
+import { ordersService } from './orders-service';
 import type { OrderJson } from './order';
 import { charge, knownTicket, newUser, orderStatus, placeOrder, ticketEvent, type TestUser } from './orders.test-helpers';
 
@@ -16,11 +16,7 @@ describe.each(bothBuses)('orders on PostgreSQL + %s', (busKind) => {
   let cancelled: EventEnvelope<'order.cancelled'>[];
 
   beforeAll(async () => {
-    h = await startService(
-      createOrdersService,
-      { bus: busKind },
-      { ORDER_EXPIRATION_SECONDS: String(LOCK_SECONDS), REPLICA_WAIT_MS: '300' },
-    );
+    h = await startService(ordersService, { bus: busKind }, { ORDER_EXPIRATION_SECONDS: String(LOCK_SECONDS), REPLICA_WAIT_MS: '300' });
     created = await h.events('order.created');
     cancelled = await h.events('order.cancelled');
   });

@@ -1,4 +1,4 @@
 import { runService } from '@ticketyboo/common';
-import { createPaymentsService } from './payments-service';
+import { paymentsService } from './payments-service';
 
-void runService('payments', (deps) => createPaymentsService(deps));
+void runService(paymentsService);

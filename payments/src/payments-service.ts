@@ -1,13 +1,14 @@
 import {
   sessionRevocations,
   consumeAllWithInbox,
-  intFromEnv,
+  defineService,
   migrate,
   Outbox,
   type Consumer,
   type Service,
   type ServiceDeps,
 } from '@ticketyboo/common';
+import { paymentsConfig, type PaymentsConfig } from './config';
 import { ChargeRepository } from './charge-repository';
 import { migrations } from './migrations';
 import { PaymentService } from './payment-service';
@@ -18,15 +19,15 @@ import { ReplicaRepository } from './replica-repository';
 import { paymentRoutes } from './routes';
 
 /** Stripe when a secret key is configured; otherwise the test-mode stand-in. */
-export function processorFromEnv(env: NodeJS.ProcessEnv): PaymentProcessor {
-  if (!env.STRIPE_SECRET_KEY) return new TestModeProcessor();
-  if (!env.STRIPE_WEBHOOK_SECRET) throw new Error('STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY');
-  return new StripeProcessor({ secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET });
+export function processorFromConfig(config: PaymentsConfig): PaymentProcessor {
+  if (!config.STRIPE_SECRET_KEY) return new TestModeProcessor();
+  // The schema refuses a secret key without its webhook secret.
+  return new StripeProcessor({ secretKey: config.STRIPE_SECRET_KEY, webhookSecret: config.STRIPE_WEBHOOK_SECRET! });
 }
 
 /** The payments service's composition root; `processor` overrides the one the environment picks. */
-export function createPaymentsService(deps: ServiceDeps, processor = processorFromEnv(deps.env)): Service {
-  const { db, bus, log, env } = deps;
+export function createPaymentsService(deps: ServiceDeps<PaymentsConfig>, processor = processorFromConfig(deps.config)): Service {
+  const { db, bus, log, config } = deps;
   const outbox = new Outbox(db, bus, log);
   const payments = new PaymentService(
     db,
@@ -34,7 +35,7 @@ export function createPaymentsService(deps: ServiceDeps, processor = processorFr
     new ChargeRepository(),
     new ReplicaRepository(),
     processor,
-    { currency: (env.CURRENCY ?? 'usd').toLowerCase(), replicaWaitMs: intFromEnv(env, 'REPLICA_WAIT_MS', 2000) },
+    { currency: config.CURRENCY, replicaWaitMs: config.REPLICA_WAIT_MS },
     log,
   );
   const consumers: Consumer[] = [];
@@ -60,3 +61,5 @@ export function createPaymentsService(deps: ServiceDeps, processor = processorFr
     },
   };
 }
+
+export const paymentsService = defineService({ name: 'payments', config: paymentsConfig, create: (deps) => createPaymentsService(deps) });

@@ -2,7 +2,7 @@ import request from 'supertest';
 import Stripe from 'stripe';
 import type { EventEnvelope } from '@ticketyboo/common';
 import { eventually, publishEvent, startService, type ServiceHarness } from '@ticketyboo/common/testing';
-import { createPaymentsService } from './payments-service';
+import { createPaymentsService, paymentsService } from './payments-service';
 import { FakeStripe, stripeId } from './processor/fake-stripe.test-helpers';
 import { StripeProcessor } from './processor/stripe-processor';
 import { chargesOf, knownOrder, newUser, pay, type TestUser } from './payments.test-helpers';
@@ -42,7 +42,7 @@ describe('payments with the Stripe adapter (a local Stripe API) on postgres + je
       protocol: 'http',
       maxNetworkRetries: 0,
     });
-    h = await startService((deps) => createPaymentsService(deps, processor), { bus: 'jetstream' });
+    h = await startService({ ...paymentsService, create: (deps) => createPaymentsService(deps, processor) }, { bus: 'jetstream' });
     charges = await h.events('charge.created');
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { EventEnvelope } from '@ticketyboo/common';
 import { bothBuses, eventually, publishEvent, startService, type ServiceHarness } from '@ticketyboo/common/testing';
-import { createPaymentsService } from './payments-service';
+import { createPaymentsService, paymentsService } from './payments-service';
 import type { ChargeRequest, ChargeResult } from './processor/payment-processor';
 import { TestModeProcessor } from './processor/test-mode-processor';
 import { cancelOrder, chargesOf, knownOrder, newUser, orderEvent, pay, replicaShows, type TestUser } from './payments.test-helpers';
@@ -24,7 +24,7 @@ describe.each(bothBuses)('payments on PostgreSQL + %s', (busKind) => {
 
   beforeAll(async () => {
     processor = new HookedProcessor();
-    h = await startService((deps) => createPaymentsService(deps, processor), { bus: busKind }, { REPLICA_WAIT_MS: '300' });
+    h = await startService({ ...paymentsService, create: (deps) => createPaymentsService(deps, processor) }, { bus: busKind }, { REPLICA_WAIT_MS: '300' });
     charges = await h.events('charge.created');
   });
   afterAll(() => h.dispose());

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Queryable, QueryResult, Row } from '@ticketyboo/common';
 import { startService, type ServiceHarness } from '@ticketyboo/common/testing';
-import { createTicketsService } from './tickets-service';
+import { ticketsService } from './tickets-service';
 import { TicketRepository } from './ticket-repository';
 import type { TicketJson } from './ticket';
 
@@ -30,7 +30,7 @@ describe('listing 100,000 tickets on PostgreSQL', () => {
   let h: ServiceHarness;
 
   beforeAll(async () => {
-    h = await startService(createTicketsService, { bus: 'memory' });
+    h = await startService(ticketsService, { bus: 'memory' });
     // Seeded in SQL: the point is the read path, not 100,000 HTTP calls. Every tenth is sold.
     await h.db.query(
       `INSERT INTO tickets (id, title, price_cents, user_id, order_id, status)

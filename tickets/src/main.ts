@@ -1,4 +1,4 @@
 import { runService } from '@ticketyboo/common';
-import { createTicketsService } from './tickets-service';
+import { ticketsService } from './tickets-service';
 
-void runService('tickets', createTicketsService);
+void runService(ticketsService);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, Outbox, type EventData } from '@ticketyboo/common';
 import { startService, type ServiceHarness } from '@ticketyboo/common/testing';
-import { createTicketsService } from './tickets-service';
+import { ticketsService } from './tickets-service';
 import { TicketRepository } from './ticket-repository';
 import { TicketService } from './ticket-service';
 import { listTicket, newUser, orderCancelled, orderCreated } from './tickets.test-helpers';
@@ -18,7 +18,7 @@ describe('tickets handlers racing on one ticket (PostgreSQL)', () => {
   let outbox: Outbox;
 
   beforeAll(async () => {
-    h = await startService(createTicketsService, { bus: 'memory' });
+    h = await startService(ticketsService, { bus: 'memory' });
     outbox = new Outbox(h.db, h.bus, createLogger('race'));
     service = new TicketService(h.db, outbox, new TicketRepository(), createLogger('race'));
   });

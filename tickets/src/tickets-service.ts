@@ -1,11 +1,12 @@
-import { consumeAllWithInbox, migrate, Outbox, sessionRevocations, type Consumer, type Service, type ServiceDeps } from '@ticketyboo/common';
+import { consumeAllWithInbox, defineService, migrate, Outbox, sessionRevocations, type Consumer, type Service, type ServiceDeps } from '@ticketyboo/common';
+import { ticketsConfig, type TicketsConfig } from './config';
 import { migrations } from './migrations';
 import { ticketRoutes } from './routes';
 import { TicketRepository } from './ticket-repository';
 import { TicketService } from './ticket-service';
 
 /** The tickets service's composition root. */
-export function createTicketsService({ db, bus, log }: ServiceDeps): Service {
+export function createTicketsService({ db, bus, log }: ServiceDeps<TicketsConfig>): Service {
   const outbox = new Outbox(db, bus, log);
   const tickets = new TicketService(db, outbox, new TicketRepository(), log);
   const consumers: Consumer[] = [];
@@ -30,3 +31,5 @@ export function createTicketsService({ db, bus, log }: ServiceDeps): Service {
     },
   };
 }
+
+export const ticketsService = defineService({ name: 'tickets', config: ticketsConfig, create: createTicketsService });

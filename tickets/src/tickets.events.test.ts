@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { EventEnvelope } from '@ticketyboo/common';
 import { bothBuses, eventually, startService, type ServiceHarness } from '@ticketyboo/common/testing';
-import { createTicketsService } from './tickets-service';
+import { ticketsService } from './tickets-service';
 import type { TicketJson } from './ticket';
 import {
   chargeCreated,
@@ -21,7 +21,7 @@ describe.each(bothBuses)('tickets consuming order and charge events on PostgreSQ
   let updated: EventEnvelope<'ticket.updated'>[];
 
   beforeAll(async () => {
-    h = await startService(createTicketsService, { bus: busKind });
+    h = await startService(ticketsService, { bus: busKind });
     updated = await h.events('ticket.updated');
   });
   afterAll(() => h.dispose());

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { bothBuses, eventually, startService, type ServiceHarness } from '@ticketyboo/common/testing';
 import type { EventEnvelope } from '@ticketyboo/common';
-import { createTicketsService } from './tickets-service';
+import { ticketsService } from './tickets-service';
 import type { TicketJson } from './ticket';
 import { chargeCreated, getTicket, listTicket, newUser, orderCreated, publishEvent, type TestUser } from './tickets.test-helpers';
 
@@ -13,7 +13,7 @@ describe.each(bothBuses)('tickets API on PostgreSQL + %s', (busKind) => {
   let updated: EventEnvelope<'ticket.updated'>[];
 
   beforeAll(async () => {
-    h = await startService(createTicketsService, { bus: busKind });
+    h = await startService(ticketsService, { bus: busKind });
     created = await h.events('ticket.created');
     updated = await h.events('ticket.updated');
   });

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { Router } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
@@ -5,16 +6,28 @@ import { ConflictError, ForbiddenError } from '../errors/http-errors';
 import { createLogger } from '../log';
 import { SessionTokens } from '../session/session';
 import { createHttpApp } from './create-app';
-import { requireAuth, setSessionCookie } from './session-middleware';
+import { requireAuth, SessionCookies } from './session-middleware';
+import { eventually } from '../testing/test-infra';
 import { validate } from './validate';
 
-function appWith(router: Router) {
-  const log = createLogger('test');
+type ShellOptions = Pick<Parameters<typeof createHttpApp>[0], 'trustProxy' | 'allowedOrigins' | 'slowRequestMs'>;
+
+function appWith(router: Router, options: ShellOptions = {}, log = createLogger('test')) {
   const errors: unknown[] = [];
   log.error = ((obj: unknown) => void errors.push(obj));
-  const app = createHttpApp({ log, tokens: new SessionTokens('k'.repeat(32)), isRevoked: async () => false, mounts: [{ prefix: '/api/things', router }] });
+  const app = createHttpApp({ log, tokens: new SessionTokens('k'.repeat(32)), isRevoked: async () => false, mounts: [{ prefix: '/api/things', router }], ...options });
   return { app, errors };
 }
+
+/** A logger at debug whose lines the test reads. */
+function logSink() {
+  const lines: { level: number; msg: string; url?: string; status?: number }[] = [];
+  const log = createLogger('test', new Writable({ write: (chunk: Buffer, _enc, done) => void (lines.push(JSON.parse(chunk.toString()) as (typeof lines)[number]), done()) }));
+  log.level = 'debug';
+  return { log, lines };
+}
+
+const INFO = 30;
 
 describe('the shared HTTP shell', () => {
   const router = Router();
@@ -89,9 +102,12 @@ describe('the shared HTTP shell against hostile browsers', () => {
   const router = Router();
   router.post('/change', (_req, res) => void res.status(201).json({ changed: true }));
   router.get('/read', (_req, res) => void res.json({ read: true }));
+  router.get('/ip', (req, res) => void res.json({ ip: req.ip }));
+  // As auth sets it: `alwaysSecure` decided once, at start (from COOKIE_SECURE, else NODE_ENV).
+  const tokens = new SessionTokens('k'.repeat(32));
+  const cookies = new SessionCookies(tokens, { alwaysSecure: false });
   router.post('/signin', (req, res) => {
-    const tokens = new SessionTokens('k'.repeat(32));
-    setSessionCookie(req, res, tokens, tokens.sign({ id: 'u1', email: 'a@example.com' }));
+    cookies.set(req, res, tokens.sign({ id: 'u1', email: 'a@example.com' }));
     res.json({});
   });
   const { app } = appWith(router);
@@ -107,8 +123,8 @@ describe('the shared HTTP shell against hostile browsers', () => {
 
     await request(app).post('/api/things/change').set('Sec-Fetch-Site', 'same-origin').expect(201);
     await request(app).post('/api/things/change').set('Host', 'ticketyboo.dev').set('Origin', 'https://ticketyboo.dev').expect(201);
-    // Behind the gateway or the ingress, the browser's host arrives as X-Forwarded-Host.
-    await request(app)
+    // Behind the gateway or the ingress (a trusted hop), the browser's host arrives as X-Forwarded-Host.
+    await request(appWith(router, { trustProxy: 'loopback' }).app)
       .post('/api/things/change')
       .set('X-Forwarded-Host', 'localhost:3000')
       .set('Origin', 'http://localhost:3000')
@@ -120,14 +136,17 @@ describe('the shared HTTP shell against hostile browsers', () => {
   });
 
   it('allows the origins ALLOWED_ORIGINS names', async () => {
-    process.env.ALLOWED_ORIGINS = 'https://partner.example';
-    try {
-      const { app: open } = appWith(router);
-      await request(open).post('/api/things/change').set('Origin', 'https://partner.example').set('Sec-Fetch-Site', 'cross-site').expect(201);
-      await request(open).post('/api/things/change').set('Origin', 'https://evil.example').expect(403);
-    } finally {
-      delete process.env.ALLOWED_ORIGINS;
-    }
+    const { app: open } = appWith(router, { allowedOrigins: ['https://partner.example'] });
+    await request(open).post('/api/things/change').set('Origin', 'https://partner.example').set('Sec-Fetch-Site', 'cross-site').expect(201);
+    await request(open).post('/api/things/change').set('Origin', 'https://evil.example').expect(403);
+  });
+
+  it('ignores a forged X-Forwarded-For unless the hop it came through is trusted (TRUST_PROXY)', async () => {
+    const direct = await request(app).get('/api/things/ip').set('X-Forwarded-For', '203.0.113.7').expect(200);
+    expect(direct.body.ip).not.toBe('203.0.113.7');
+    expect(direct.body.ip).toMatch(/127\.0\.0\.1|::1/);
+    const proxied = await request(appWith(router, { trustProxy: 'loopback' }).app).get('/api/things/ip').set('X-Forwarded-For', '203.0.113.7').expect(200);
+    expect(proxied.body.ip).toBe('203.0.113.7');
   });
 
   it('sends security headers and keeps API answers out of caches', async () => {
@@ -142,18 +161,52 @@ describe('the shared HTTP shell against hostile browsers', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
-  it('marks the session cookie HttpOnly and SameSite=Lax, and Secure in production even over plain http', async () => {
-    const dev = (await request(app).post('/api/things/signin').expect(200)).get('set-cookie')![0]!;
-    expect(dev).toMatch(/HttpOnly/);
-    expect(dev).toMatch(/SameSite=Lax/);
-    expect(dev).not.toMatch(/Secure/);
-    const before = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      const prod = (await request(app).post('/api/things/signin').expect(200)).get('set-cookie')![0]!;
-      expect(prod).toMatch(/; Secure/);
-    } finally {
-      process.env.NODE_ENV = before;
-    }
+  it('marks the session cookie HttpOnly and SameSite=Lax; Secure over https (a trusted X-Forwarded-Proto) or when configured so', async () => {
+    const plain = (await request(app).post('/api/things/signin').expect(200)).get('set-cookie')![0]!;
+    expect(plain).toMatch(/HttpOnly/);
+    expect(plain).toMatch(/SameSite=Lax/);
+    expect(plain).not.toMatch(/Secure/);
+    // A client's own X-Forwarded-Proto is not believed; the gateway's or the ingress's is.
+    expect((await request(app).post('/api/things/signin').set('X-Forwarded-Proto', 'https').expect(200)).get('set-cookie')![0]).not.toMatch(/Secure/);
+    const behindProxy = appWith(router, { trustProxy: 'loopback' }).app;
+    expect((await request(behindProxy).post('/api/things/signin').set('X-Forwarded-Proto', 'https').expect(200)).get('set-cookie')![0]).toMatch(/; Secure/);
+
+    const production = Router();
+    const secure = new SessionCookies(tokens, { alwaysSecure: true });
+    production.post('/signin', (req, res) => void (secure.set(req, res, tokens.sign({ id: 'u1', email: 'a@example.com' })), res.json({})));
+    expect((await request(appWith(production).app).post('/api/things/signin').expect(200)).get('set-cookie')![0]).toMatch(/; Secure/);
+  });
+});
+
+describe('the request log', () => {
+  const router = Router();
+  router.get('/poll', (_req, res) => void res.json({ ok: true }));
+  router.get('/missing', (_req, res) => void res.status(404).json({ errors: [{ message: 'Not found' }] }));
+  router.get('/mine', requireAuth, (_req, res) => void res.json({}));
+  router.get('/boom', () => {
+    throw new Error('boom');
+  });
+  router.post('/change', (_req, res) => void res.status(201).json({}));
+  const levelOf = (lines: ReturnType<typeof logSink>['lines'], url: string) => lines.find((l) => l.msg === 'request' && l.url === url)?.level;
+
+  it("keeps the client's once-a-second polling out of the info log, unless it fails or is slow", async () => {
+    const { log, lines } = logSink();
+    const { app } = appWith(router, {}, log);
+    await request(app).get('/api/things/poll').expect(200);
+    await request(app).get('/api/things/missing').expect(404);
+    await request(app).get('/api/things/mine').expect(401);
+    await request(app).get('/api/things/boom').expect(500);
+    await request(app).post('/api/things/change').expect(201);
+    await eventually(() => (lines.filter((l) => l.msg === 'request').length === 5 ? true : undefined));
+    expect(levelOf(lines, '/api/things/poll')).toBeLessThan(INFO);
+    expect(levelOf(lines, '/api/things/missing')).toBeLessThan(INFO);
+    expect(levelOf(lines, '/api/things/mine')).toBe(INFO);
+    expect(levelOf(lines, '/api/things/boom')).toBe(INFO);
+    expect(levelOf(lines, '/api/things/change')).toBe(INFO);
+
+    const slow = logSink();
+    await request(appWith(router, { slowRequestMs: -1 }, slow.log).app).get('/api/things/poll').expect(200);
+    await eventually(() => slow.lines.find((l) => l.msg === 'request'));
+    expect(levelOf(slow.lines, '/api/things/poll')).toBe(INFO);
   });
 });

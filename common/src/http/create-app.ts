@@ -6,7 +6,8 @@ import type { Logger } from '../log';
 import type { SessionTokens } from '../session/session';
 import { runInContext } from '../observability/context';
 import { httpDuration, metrics } from '../observability/metrics';
-import { allowedOriginsFromEnv, refuseCrossSite } from './same-origin';
+import type { TrustProxy } from '../runtime/config';
+import { refuseCrossSite } from './same-origin';
 import { currentUser, type RevocationCheck } from './session-middleware';
 
 export interface Mount {
@@ -16,6 +17,15 @@ export interface Mount {
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+/**
+ * A read that went as expected: the client polls orders, tickets and the current user every
+ * second, and probes ask for /readyz, so these would drown the log at info. A 404 is expected
+ * while a just-created entity reaches a service's copy; other failures are worth a line.
+ */
+function isQuiet(method: string, status: number): boolean {
+  return (method === 'GET' || method === 'HEAD') && (status < 400 || status === 404);
+}
 
 /**
  * The HTTP shell every service shares, whether it runs alone or mounted beside the others in
@@ -28,11 +38,20 @@ export function createHttpApp(opts: {
   /** Sessions signed out: see sessionRevocations. */
   isRevoked: RevocationCheck;
   mounts: Mount[];
+  /**
+   * The proxy hops whose X-Forwarded-* headers count (client IP, https): none by default, since a
+   * client reaching the service directly could name any IP and escape the per-IP limits.
+   */
+  trustProxy?: TrustProxy;
+  /** Other sites' origins allowed to send state-changing requests. */
+  allowedOrigins?: readonly string[];
+  /** A request slower than this is logged at info even when it is a quiet read. */
+  slowRequestMs?: number;
 }): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  // Behind an ingress or the local gateway: trust proxies on private networks for req.secure.
-  app.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', opts.trustProxy ?? false);
+  const slowMs = opts.slowRequestMs ?? 1000;
   app.use((req, res, next) => {
     const given = req.get('x-request-id');
     req.id = given && REQUEST_ID.test(given) ? given : randomUUID();
@@ -43,7 +62,9 @@ export function createHttpApp(opts: {
       // The route pattern, not the path, so ids do not become label values.
       const route = req.route ? `${req.baseUrl}${String((req.route as { path: unknown }).path)}` : 'unmatched';
       httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      opts.log.info({ requestId: req.id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      const ms = Math.round(seconds * 1000);
+      const level = isQuiet(req.method, res.statusCode) && ms <= slowMs ? 'debug' : 'info';
+      opts.log[level]({ requestId: req.id, method: req.method, url: req.originalUrl, status: res.statusCode, ms }, 'request');
     });
     runInContext({ requestId: req.id }, next);
   });
@@ -55,7 +76,7 @@ export function createHttpApp(opts: {
     res.set('cache-control', 'no-store');
     next();
   });
-  app.use('/api', refuseCrossSite(allowedOriginsFromEnv(process.env)));
+  app.use('/api', refuseCrossSite(opts.allowedOrigins));
   app.use(
     express.json({
       limit: '100kb',

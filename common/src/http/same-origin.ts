@@ -33,10 +33,3 @@ function isOwnOrigin(req: Request, origin: string): boolean {
 }
 
 const refused = () => new ForbiddenError('Cross-site request refused');
-
-export function allowedOriginsFromEnv(env: NodeJS.ProcessEnv): string[] {
-  return (env.ALLOWED_ORIGINS ?? '')
-    .split(',')
-    .map((o) => o.trim())
-    .filter(Boolean);
-}

@@ -40,15 +40,28 @@ export function userOf(req: Request): SessionUser {
   return req.currentUser;
 }
 
-function cookieOptions(req: Request): CookieOptions {
-  // In production the site is https-only, even if a proxy forgot to say the request was https.
-  return { httpOnly: true, sameSite: 'lax', secure: req.secure || process.env.NODE_ENV === 'production', path: '/' };
-}
+/**
+ * Sets and clears the session cookie. Secure when the request came over https (itself or, through
+ * a trusted proxy, X-Forwarded-Proto), and always when `alwaysSecure`: decided once at start, never
+ * from the environment per request (Next.js sets NODE_ENV=production inside `npm start`'s process
+ * after the first page, which would silently break signing in over plain http).
+ */
+export class SessionCookies {
+  constructor(
+    private readonly tokens: SessionTokens,
+    private readonly policy: { alwaysSecure: boolean },
+  ) {}
 
-export function setSessionCookie(req: Request, res: Response, tokens: SessionTokens, token: string): void {
-  res.cookie(SESSION_COOKIE, token, { ...cookieOptions(req), maxAge: tokens.ttlSeconds * 1000 });
-}
+  /** `token`: a session the caller issued (auth records each session it issues). */
+  set(req: Request, res: Response, token: string): void {
+    res.cookie(SESSION_COOKIE, token, { ...this.options(req), maxAge: this.tokens.ttlSeconds * 1000 });
+  }
 
-export function clearSessionCookie(req: Request, res: Response): void {
-  res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+  clear(req: Request, res: Response): void {
+    res.clearCookie(SESSION_COOKIE, this.options(req));
+  }
+
+  private options(req: Request): CookieOptions {
+    return { httpOnly: true, sameSite: 'lax', secure: req.secure || this.policy.alwaysSecure, path: '/' };
+  }
 }

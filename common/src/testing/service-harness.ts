@@ -7,7 +7,8 @@ import type { EventData, EventEnvelope, EventSubject } from '../events/contract'
 import { createHttpApp } from '../http/create-app';
 import { sessionRevocations } from '../session/revocations';
 import { createLogger } from '../log';
-import type { Service, ServiceFactory } from '../runtime/service';
+import { parseConfig, type ConfigSchema } from '../runtime/config';
+import type { Service, ServiceDefinition } from '../runtime/service';
 import { SessionTokens } from '../session/session';
 import { freshBus, freshPostgres, type BusKind } from './test-infra';
 
@@ -25,20 +26,31 @@ export interface ServiceHarness {
 
 export const testJwtKey = (): string => randomBytes(32).toString('hex');
 
-/** Starts a service on a fresh PostgreSQL database and a fresh bus of the given kind, with its HTTP app. */
-export async function startService(
-  factory: ServiceFactory,
+/**
+ * Starts a service on a fresh PostgreSQL database and a bus of the given kind, with its HTTP app, configured
+ * by its schema from `env` alone (defaults for the rest, whatever the test process's environment).
+ */
+export async function startService<S extends ConfigSchema>(
+  definition: ServiceDefinition<S>,
   kinds: { bus: BusKind },
-  env: NodeJS.ProcessEnv = {},
+  env: Record<string, string | undefined> = {},
 ): Promise<ServiceHarness> {
+  const config = parseConfig(definition.config, env);
   const d = await freshPostgres();
   const b = await freshBus(kinds.bus);
   const log = createLogger('test');
   const jwtKey = testJwtKey();
   const tokens = new SessionTokens(jwtKey);
-  const service = factory({ db: d.value, bus: b.value, log, tokens, env });
+  const service = definition.create({ db: d.value, bus: b.value, log, tokens, config });
   await service.start();
-  const app = createHttpApp({ log, tokens, isRevoked: (sid) => sessionRevocations.isRevoked(d.value, sid), mounts: service.mounts });
+  const app = createHttpApp({
+    log,
+    tokens,
+    isRevoked: (sid) => sessionRevocations.isRevoked(d.value, sid),
+    mounts: service.mounts,
+    trustProxy: config.TRUST_PROXY,
+    allowedOrigins: config.ALLOWED_ORIGINS,
+  });
   let collectors = 0;
   return {
     app,
