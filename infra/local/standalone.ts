@@ -10,6 +10,12 @@ import { startMarketplace } from './marketplace';
 import { openPostgresServer } from './postgres-server';
 import { WebClient } from './web-client';
 
+/**
+ * Five services share one machine's PostgreSQL here, and every connection is a server process of
+ * ~15 MB: three each keep npm start's memory in bounds after a rush (`npm run bench` measures it).
+ */
+const NPM_START_POOL_MAX = 3;
+
 /** Cleanups of what has been started so far, run in reverse on shutdown or a failed start. */
 type Cleanup = () => Promise<void>;
 
@@ -31,7 +37,7 @@ async function main(env: Record<string, string | undefined>, config: LauncherCon
     openDatabase: async (service) => {
       const url = databaseUrls[service as keyof typeof databaseUrls];
       if (await ensureDatabase(url)) log.info(`Created the ${service} database`);
-      return new PgDatabase(url);
+      return new PgDatabase(url, { max: config.DATABASE_POOL_MAX ?? NPM_START_POOL_MAX });
     },
     bus,
     jwtKey,

@@ -34,7 +34,7 @@ export async function runService(definition: ServiceDefinition, env = process.en
   configureLogs({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const log = createLogger(name);
   const tokens = new SessionTokens(config.JWT_KEY);
-  const db = new PgDatabase(config.DATABASE_URL);
+  const db = new PgDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX ?? 10 });
   const bus = await openBus(name, config);
   const service = definition.create({ db, bus, log, tokens, config });
   const checks: ReadinessCheck[] = [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }];
