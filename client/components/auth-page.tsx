@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { safeReturnPath } from '@/lib/paging';
+import { safeReturnPath } from '@/lib/return-path';
 import { currentUser } from '@/lib/server-api';
 import { param, type SearchParams } from '@/lib/search-params';
 import { AuthForm } from './auth-form';

@@ -1,4 +1,4 @@
-import { nextCursor, safeReturnPath } from './paging';
+import { nextCursor } from './paging';
 
 describe('nextCursor', () => {
   it('reads the cursor of the rel="next" link the tickets list sends', () => {
@@ -9,15 +9,5 @@ describe('nextCursor', () => {
   it('is null without a next link', () => {
     expect(nextCursor(null)).toBeNull();
     expect(nextCursor('</a?cursor=x>; rel="prev"')).toBeNull();
-  });
-});
-
-describe('safeReturnPath', () => {
-  it('keeps paths on this site and sends anything else home', () => {
-    expect(safeReturnPath('/orders/1')).toBe('/orders/1');
-    expect(safeReturnPath('//evil.example')).toBe('/');
-    expect(safeReturnPath('/\\evil.example')).toBe('/');
-    expect(safeReturnPath('https://evil.example')).toBe('/');
-    expect(safeReturnPath(undefined)).toBe('/');
   });
 });

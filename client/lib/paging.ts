@@ -8,8 +8,3 @@ export function nextCursor(link: string | null): string | null {
   }
   return null;
 }
-
-/** A same-site path to return to after signing in; anything else (another origin, `//evil`) goes home. */
-export function safeReturnPath(value: string | null | undefined): string {
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
-}

@@ -11,7 +11,7 @@ import { isAlive } from './data-dir-lock';
 export const CLIENT_DIR = resolve(__dirname, '../../client');
 
 /** What the client's build output depends on: a change to any of these makes it stale. */
-const SOURCES = ['app', 'components', 'lib', 'public', 'next.config.ts', 'package.json', 'tsconfig.json'];
+const SOURCES = ['app', 'components', 'lib', 'public', 'next.config.ts', 'proxy.ts', 'package.json', 'tsconfig.json'];
 /** Written after a build succeeds, so a build cut short never counts as done. */
 const STAMP = join(CLIENT_DIR, '.next', 'ticketyboo-build.json');
 /** Held while building: `npm start` and the test setup may try at once, and two builds in one folder corrupt it. */
