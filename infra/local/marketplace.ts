@@ -76,6 +76,7 @@ export async function startMarketplace(opts: MarketplaceOptions): Promise<Market
     // One process reached directly: no proxy's X-Forwarded-For counts.
     trustProxy: shared.TRUST_PROXY,
     allowedOrigins: shared.ALLOWED_ORIGINS,
+    publicOrigins: shared.PUBLIC_ORIGINS,
   });
   return { app, stop };
 }

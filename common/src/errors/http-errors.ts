@@ -46,6 +46,11 @@ export class NotFoundError extends HttpError {
   }
 }
 
+/** The request named a host this server does not serve. */
+export class MisdirectedRequestError extends HttpError {
+  readonly status = 421;
+}
+
 export class ConflictError extends HttpError {
   readonly status = 409;
 }

@@ -10,7 +10,7 @@ import { requireAuth, SessionCookies } from './session-middleware';
 import { eventually } from '../testing/test-infra';
 import { validate } from './validate';
 
-type ShellOptions = Pick<Parameters<typeof createHttpApp>[0], 'trustProxy' | 'allowedOrigins' | 'slowRequestMs'>;
+type ShellOptions = Pick<Parameters<typeof createHttpApp>[0], 'trustProxy' | 'allowedOrigins' | 'publicOrigins' | 'slowRequestMs'>;
 
 function appWith(router: Router, options: ShellOptions = {}, log = createLogger('test')) {
   const errors: unknown[] = [];
@@ -122,7 +122,13 @@ describe('the shared HTTP shell against hostile browsers', () => {
     await request(app).delete('/api/things/change').set('Origin', 'https://evil.example').expect(403);
 
     await request(app).post('/api/things/change').set('Sec-Fetch-Site', 'same-origin').expect(201);
-    await request(app).post('/api/things/change').set('Host', 'ticketyboo.dev').set('Origin', 'https://ticketyboo.dev').expect(201);
+    await request(app).post('/api/things/change').set('Host', 'ticketyboo.dev').set('Origin', 'http://ticketyboo.dev').expect(201);
+    // The scheme is part of the origin: a page on http://site is not https://site, nor the reverse.
+    await request(app).post('/api/things/change').set('Host', 'ticketyboo.dev').set('Origin', 'https://ticketyboo.dev').expect(403);
+    const behindTls = appWith(router, { trustProxy: 'loopback' }).app;
+    const viaTls = () => request(behindTls).post('/api/things/change').set('Host', 'ticketyboo.dev').set('X-Forwarded-Proto', 'https');
+    await viaTls().set('Origin', 'https://ticketyboo.dev').expect(201);
+    await viaTls().set('Origin', 'http://ticketyboo.dev').expect(403);
     // Behind the gateway or the ingress (a trusted hop), the browser's host arrives as X-Forwarded-Host.
     await request(appWith(router, { trustProxy: 'loopback' }).app)
       .post('/api/things/change')
@@ -133,6 +139,17 @@ describe('the shared HTTP shell against hostile browsers', () => {
     await request(app).post('/api/things/change').expect(201);
     // Reading is harmless.
     await request(app).get('/api/things/read').set('Sec-Fetch-Site', 'cross-site').expect(200);
+  });
+
+  it('refuses API requests for a host the site is not served at, once PUBLIC_ORIGINS names it (421)', async () => {
+    const { app: served } = appWith(router, { publicOrigins: ['https://ticketyboo.dev', 'https://www.ticketyboo.dev'] });
+    const forged = await request(served).get('/api/things/read').set('Host', 'evil.example').expect(421);
+    expect(forged.body).toEqual({ errors: [{ message: 'This site is not served at evil.example' }] });
+    await request(served).post('/api/things/change').set('Host', 'evil.example:8443').expect(421);
+    await request(served).get('/api/things/read').set('Host', 'ticketyboo.dev').expect(200);
+    await request(served).get('/api/things/read').set('Host', 'WWW.ticketyboo.dev').expect(200);
+    // Unset (npm start, a service tried alone): any host.
+    await request(app).get('/api/things/read').set('Host', 'evil.example').expect(200);
   });
 
   it('allows the origins ALLOWED_ORIGINS names', async () => {

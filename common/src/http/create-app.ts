@@ -7,7 +7,7 @@ import type { SessionTokens } from '../session/session';
 import { runInContext } from '../observability/context';
 import { httpDuration, metrics } from '../observability/metrics';
 import type { TrustProxy } from '../runtime/config';
-import { refuseCrossSite } from './same-origin';
+import { refuseCrossSite, refuseUnknownHost } from './same-origin';
 import { currentUser, type RevocationCheck } from './session-middleware';
 
 export interface Mount {
@@ -45,6 +45,8 @@ export function createHttpApp(opts: {
   trustProxy?: TrustProxy;
   /** Other sites' origins allowed to send state-changing requests. */
   allowedOrigins?: readonly string[];
+  /** The origins the site is served at; when given, an API request for any other Host is refused. */
+  publicOrigins?: readonly string[];
   /** A request slower than this is logged at info even when it is a quiet read. */
   slowRequestMs?: number;
 }): express.Express {
@@ -76,7 +78,7 @@ export function createHttpApp(opts: {
     res.set('cache-control', 'no-store');
     next();
   });
-  app.use('/api', refuseCrossSite(opts.allowedOrigins));
+  app.use('/api', refuseUnknownHost(opts.publicOrigins ?? []), refuseCrossSite(opts.allowedOrigins));
   app.use(
     express.json({
       limit: '100kb',

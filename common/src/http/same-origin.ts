@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { ForbiddenError } from '../errors/http-errors';
+import { ForbiddenError, MisdirectedRequestError } from '../errors/http-errors';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -25,11 +25,24 @@ export function refuseCrossSite(allowedOrigins: readonly string[] = []): Request
 
 function isOwnOrigin(req: Request, origin: string): boolean {
   try {
-    // req.host: the Host header, or X-Forwarded-Host from a trusted proxy (the gateway, the ingress).
-    return new URL(origin).host === req.host.toLowerCase();
+    // req.protocol and req.host: the request's own, or X-Forwarded-Proto/-Host from a trusted proxy
+    // (the gateway, the ingress). The scheme counts too: http://site is another origin than https://site.
+    return new URL(origin).origin === `${req.protocol}://${req.host.toLowerCase()}`;
   } catch {
     return false; // "null" (sandboxed frames, privacy redirects) or garbage
   }
+}
+
+/**
+ * Refuses requests for a host the site is not served at (421), when the public origins are
+ * configured: a forged Host would otherwise be believed wherever the API builds a URL from it.
+ */
+export function refuseUnknownHost(publicOrigins: readonly string[]): RequestHandler {
+  const hosts = new Set(publicOrigins.map((o) => new URL(o).host.toLowerCase()));
+  return (req, _res, next) => {
+    if (hosts.size === 0 || hosts.has(req.host.toLowerCase())) return next();
+    next(new MisdirectedRequestError(`This site is not served at ${req.host}`));
+  };
 }
 
 const refused = () => new ForbiddenError('Cross-site request refused');

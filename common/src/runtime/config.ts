@@ -75,6 +75,8 @@ export const baseConfig = z.object({
   /** The proxy hops in front of the service: none unless it runs behind the gateway or an ingress. */
   TRUST_PROXY: trustProxy.default(false),
   ALLOWED_ORIGINS: csv.default([]),
+  /** The site's own origins (e.g. https://ticketyboo.dev); set, an API request for another Host is refused. */
+  PUBLIC_ORIGINS: csv.refine((list) => list.every((o) => URL.canParse(o)), { error: 'must be comma-separated origins, e.g. https://ticketyboo.dev' }).default([]),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   /** Unset: pretty on a terminal, JSON otherwise. */
   LOG_FORMAT: z.enum(['pretty', 'json'], { error: 'must be pretty or json' }).optional(),

@@ -47,6 +47,7 @@ export async function runService(definition: ServiceDefinition, env = process.en
     mounts: [{ prefix: '/', router: health.router() }, ...service.mounts],
     trustProxy: config.TRUST_PROXY,
     allowedOrigins: config.ALLOWED_ORIGINS,
+    publicOrigins: config.PUBLIC_ORIGINS,
   });
   const server = await listen(app, config.PORT);
   const port = portOf(server);

@@ -50,6 +50,7 @@ export async function startService<S extends ConfigSchema>(
     mounts: service.mounts,
     trustProxy: config.TRUST_PROXY,
     allowedOrigins: config.ALLOWED_ORIGINS,
+    publicOrigins: config.PUBLIC_ORIGINS,
   });
   let collectors = 0;
   return {
