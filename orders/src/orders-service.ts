@@ -5,6 +5,7 @@ import {
   intFromEnv,
   migrate,
   Outbox,
+  RateLimiter,
   type Consumer,
   type Service,
   type ServiceDeps,
@@ -21,9 +22,16 @@ export function createOrdersService({ db, bus, log, env }: ServiceDeps): Service
   const outbox = new Outbox(db, bus, log);
   const replicaRepository = new TicketReplicaRepository();
   const orderRepository = new OrderRepository();
-  const orders = new OrderService(db, outbox, orderRepository, replicaRepository, {
+  const placements = new RateLimiter(db, {
+    name: 'orders-per-user',
+    points: intFromEnv(env, 'ORDERS_PER_USER_PER_MINUTE', 30),
+    windowSeconds: 60,
+    message: 'Too many orders; try again in a minute',
+  });
+  const orders = new OrderService(db, outbox, orderRepository, replicaRepository, placements, {
     lockSeconds: intFromEnv(env, 'ORDER_EXPIRATION_SECONDS', 900),
     replicaWaitMs: intFromEnv(env, 'REPLICA_WAIT_MS', 2000),
+    maxUnpaidOrders: intFromEnv(env, 'MAX_UNPAID_ORDERS', 5),
   });
   const replica = new TicketReplica(replicaRepository);
   const consumers: Consumer[] = [];

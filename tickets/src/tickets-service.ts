@@ -1,13 +1,29 @@
-import { consumeAllWithInbox, migrate, Outbox, sessionRevocations, type Consumer, type Service, type ServiceDeps } from '@ticketyboo/common';
+import {
+  consumeAllWithInbox,
+  intFromEnv,
+  migrate,
+  Outbox,
+  RateLimiter,
+  sessionRevocations,
+  type Consumer,
+  type Service,
+  type ServiceDeps,
+} from '@ticketyboo/common';
 import { migrations } from './migrations';
 import { ticketRoutes } from './routes';
 import { TicketRepository } from './ticket-repository';
 import { TicketService } from './ticket-service';
 
 /** The tickets service's composition root. */
-export function createTicketsService({ db, bus, log }: ServiceDeps): Service {
+export function createTicketsService({ db, bus, log, env }: ServiceDeps): Service {
   const outbox = new Outbox(db, bus, log);
-  const tickets = new TicketService(db, outbox, new TicketRepository(), log);
+  const listings = new RateLimiter(db, {
+    name: 'listings-per-user',
+    points: intFromEnv(env, 'LISTINGS_PER_USER_PER_MINUTE', 30),
+    windowSeconds: 60,
+    message: 'Too many listings; try again in a minute',
+  });
+  const tickets = new TicketService(db, outbox, new TicketRepository(), listings, log);
   const consumers: Consumer[] = [];
   return {
     name: 'tickets',
