@@ -28,6 +28,8 @@ const ListParams = z.object({
   sellerId: z.uuid({ error: 'sellerId must be a user id' }).optional(),
   cursor: z
     .string()
+    // Only what nextLink writes: Buffer's decoder would skip any other character instead of failing.
+    .regex(/^[\w-]{1,40}$/, { error: 'cursor is not valid' })
     .transform((c) => Buffer.from(c, 'base64url').toString())
     // A listing sequence is a bigint: more digits, or a larger number, is no cursor we made.
     .refine((s) => /^\d{1,19}$/.test(s) && BigInt(s) <= MAX_BIGINT, { error: 'cursor is not valid' })
