@@ -36,4 +36,15 @@ export const migrations: Migration[] = [
         released_at timestamptz NOT NULL DEFAULT now()
       );`,
   },
+  {
+    name: 'tickets_002_rate_limits',
+    sql: `
+      -- rate-limiter-flexible's PostgreSQL store (RateLimiter in common): points used per key in
+      -- the current window, and the window's end in epoch ms. Same shape as auth's.
+      CREATE TABLE rate_limits (
+        key text PRIMARY KEY,
+        points integer NOT NULL DEFAULT 0,
+        expire bigint
+      );`,
+  },
 ];

@@ -6,7 +6,7 @@ export interface Migration {
   sql: string;
 }
 
-/** Tables every service has: the transactional outbox, the idempotent inbox, revoked sessions, rate limits. */
+/** Tables every service has: the transactional outbox, the idempotent inbox, revoked sessions. */
 export const messagingMigrations: Migration[] = [
   {
     name: 'common_001_outbox_inbox',
@@ -37,16 +37,6 @@ export const messagingMigrations: Migration[] = [
         expires_at timestamptz NOT NULL
       );
       CREATE INDEX revoked_sessions_expiry ON revoked_sessions (expires_at);`,
-  },
-  {
-    // rate-limiter-flexible's PostgreSQL store (common/src/limits): points used per key, window end in epoch ms.
-    name: 'common_004_rate_limits',
-    sql: `
-      CREATE TABLE rate_limits (
-        key varchar(255) PRIMARY KEY,
-        points integer NOT NULL DEFAULT 0,
-        expire bigint
-      );`,
   },
 ];
 

@@ -29,9 +29,11 @@ export class RateLimiter {
       // The store calls `query({text, values})` as on a `pg` client; its statement names are only a cache hint.
       storeClient: { query: (q: { text: string; values?: unknown[] }) => db.query(q.text, q.values) },
       storeType: 'client',
+      // Created by the service's own migrations (auth has one too), not by the store on its own schedule.
       tableName: 'rate_limits',
-      // Created by common's migrations, not by the store on its own schedule.
       tableCreated: true,
+      // One row per key, reused window after window: nothing to sweep, and no timer outlives stop().
+      clearExpiredByTimeout: false,
       keyPrefix: limit.name,
       points: limit.points,
       duration: limit.windowSeconds,
