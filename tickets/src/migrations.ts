@@ -1,4 +1,4 @@
-import type { Migration } from '@ticketyboo/common';
+import { RATE_LIMITS_TABLE_SQL, type Migration } from '@ticketyboo/common';
 
 export const migrations: Migration[] = [
   {
@@ -36,15 +36,6 @@ export const migrations: Migration[] = [
         released_at timestamptz NOT NULL DEFAULT now()
       );`,
   },
-  {
-    name: 'tickets_002_rate_limits',
-    sql: `
-      -- rate-limiter-flexible's PostgreSQL store (RateLimiter in common): points used per key in
-      -- the current window, and the window's end in epoch ms. Same shape as auth's.
-      CREATE TABLE rate_limits (
-        key text PRIMARY KEY,
-        points integer NOT NULL DEFAULT 0,
-        expire bigint
-      );`,
-  },
+  // Per-user rate limits (RateLimiter in common).
+  { name: 'tickets_002_rate_limits', sql: RATE_LIMITS_TABLE_SQL },
 ];

@@ -2,6 +2,18 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Queryable } from '../db/database';
 import { TooManyRequestsError } from '../errors/http-errors';
 
+/**
+ * The store's table, for a service's own migrations (a common migration would collide with
+ * auth's table of the same shape). `key` is text: a key may be longer than the library's 255.
+ */
+export const RATE_LIMITS_TABLE_SQL = `
+  CREATE TABLE rate_limits (
+    key text PRIMARY KEY,
+    points integer NOT NULL DEFAULT 0,
+    -- The window's end, in epoch milliseconds.
+    expire bigint
+  );`;
+
 export interface RateLimit {
   /** Names the counter: keys are `<name>:<key>` in the shared table. */
   name: string;
