@@ -3,7 +3,7 @@ import { SearchForm } from '@/components/search-form';
 import { TicketList } from '@/components/ticket-list';
 import type { Ticket } from '@/lib/api-types';
 import { nextCursor } from '@/lib/paging';
-import { apiGet } from '@/lib/server-api';
+import { apiGetPage } from '@/lib/server-api';
 import { param, type SearchParams } from '@/lib/search-params';
 
 const PAGE_SIZE = 24;
@@ -15,7 +15,7 @@ export default async function Home({ searchParams }: { searchParams: SearchParam
   const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
   if (q) query.set('q', q);
   if (cursor) query.set('cursor', cursor);
-  const { data: tickets, headers } = await apiGet<Ticket[]>(`/tickets?${query.toString()}`);
+  const { data: tickets, headers } = await apiGetPage<Ticket[]>(`/tickets?${query.toString()}`);
   const next = nextCursor(headers.get('link'));
   const pageLink = (c: string | null) => {
     const p = new URLSearchParams();

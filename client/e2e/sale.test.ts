@@ -190,6 +190,24 @@ describe('the marketplace in a browser', () => {
     await v.page.locator('#price-error').getByText('Price must be a number').waitFor();
   }, 60_000);
 
+  it('answers a list page whose cursor or search the API refuses with not-found, never a 500', async () => {
+    const beyondBigint = Buffer.from('9999999999999999999').toString('base64url');
+    const page = (path: string, cookie?: string) => fetch(`${market.base}${path}`, cookie ? { headers: { cookie } } : {});
+    for (const path of [`/?cursor=${beyondBigint}`, '/?q=%00', '/?q=gig%1B%5B2J', '/?cursor=%E2%80%AE']) {
+      const res = await page(path);
+      expect([path, res.status]).toEqual([path, 404]);
+      expect(await res.text()).toContain('Not found');
+    }
+    const signup = await fetch(`${market.base}/api/users/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: uniqueEmail('pager'), password: 'a long enough password' }),
+    });
+    const cookie = signup.headers.getSetCookie()[0]!.split(';')[0]!;
+    expect((await page(`/listings?cursor=${beyondBigint}`, cookie)).status).toBe(404);
+    expect((await page('/listings', cookie)).status).toBe(200);
+  }, 60_000);
+
   it('is readable on a phone', async () => {
     const seller = await open({ viewport: { width: 390, height: 844 } });
     await signUp(seller.page, uniqueEmail('phone'));

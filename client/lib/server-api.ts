@@ -44,6 +44,20 @@ export async function apiGet<T>(path: string): Promise<ApiResponse<T>> {
   return { data: body as T, headers: res.headers };
 }
 
+/**
+ * A list page's data. A 400 means the page's own query names nothing the API can serve (a cursor
+ * someone edited, a search with control characters): that page does not exist, so not-found,
+ * never the error page's 500.
+ */
+export async function apiGetPage<T>(path: string): Promise<ApiResponse<T>> {
+  try {
+    return await apiGet<T>(path);
+  } catch (err) {
+    if (err instanceof ApiRequestError && err.status === 400) notFound();
+    throw err;
+  }
+}
+
 /** The resource, or the not-found page when it does not exist or is someone else's. */
 export async function apiGetOrNotFound<T>(path: string): Promise<T> {
   try {

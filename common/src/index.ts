@@ -13,6 +13,8 @@ export * from './messaging/inbox';
 export * from './session/session';
 export * from './http/session-middleware';
 export * from './http/validate';
+export * from './http/text';
+export * from './limits/rate-limiter';
 export * from './http/create-app';
 export * from './http/price';
 export * from './http/same-origin';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createLogger, JetStreamBus, type EventBus } from '@ticketyboo/common';
-import { eventually, NATS_TEST_URL, spawnEntry, type RunningProcess } from '@ticketyboo/common/testing';
+import { eventually, NATS_TEST_URL, NO_PER_USER_LIMITS, spawnEntry, type RunningProcess } from '@ticketyboo/common/testing';
 import { ensureClientBuilt, markClientBuildStale } from '../local/client-build';
 import { footprintOf, type Footprint } from './footprint';
 import { startTopology } from '../services/topology.test-helpers';
@@ -48,6 +48,8 @@ function environment(s: SystemSettings): NodeJS.ProcessEnv {
     ORDER_EXPIRATION_SECONDS: String(s.lockSeconds),
     // The benchmark signs up its buyers from one address.
     AUTH_ATTEMPTS_PER_IP: '1000000',
+    // A few users stand in for a crowd: one seller lists 100,000 tickets, buyers order again and again.
+    ...NO_PER_USER_LIMITS,
     ...(s.profileDir ? { SERVICE_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${s.profileDir}` } : {}),
   };
 }

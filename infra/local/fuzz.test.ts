@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import type { Database } from '@ticketyboo/common';
-import { eventually } from '@ticketyboo/common/testing';
+import { eventually, NO_PER_USER_LIMITS } from '@ticketyboo/common/testing';
 import { startTestMarketplace, type TestMarketplace } from './marketplace.test-helpers';
 
 /** Values that are wrong for any JSON field we accept: not a string, not a number, or an injection attempt. */
@@ -38,6 +38,25 @@ const invalidField = {
   token: fc.oneof(notAScalar, fc.integer(), fc.constantFrom('', '  '), tooLong(255)),
   anyString: fc.oneof(notAScalar, fc.integer()),
 };
+
+/** Characters no field accepts: NUL, the rest of C0, DEL, C1, and terminal escape sequences. */
+const controlCharacter = fc.oneof(
+  fc.integer({ min: 0x00, max: 0x1f }).map((c) => String.fromCharCode(c)),
+  fc.integer({ min: 0x7f, max: 0x9f }).map((c) => String.fromCharCode(c)),
+  fc.constantFrom('\u0000', '\u001b[2J', '\u001b[31m', '\u001b]0;pwned\u0007', '\u009b31m', '\r\n'),
+);
+const bidiControl = fc.constantFrom('\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u200E', '\u200F', '\u061C');
+/** `valid` with `chars` spliced in strictly inside it (at the edges, whitespace such as \n is just trimmed). */
+const splicedInto = (valid: string, chars: fc.Arbitrary<string> = controlCharacter) =>
+  fc.tuple(fc.integer({ min: 1, max: valid.length - 1 }), chars).map(([i, c]) => valid.slice(0, i) + c + valid.slice(i));
+/** Text that shows nothing: bidi controls, zero-width and filler characters, a lone combining mark. */
+const invisibleOnly = fc
+  .array(fc.oneof(bidiControl, fc.constantFrom(' ', '\u200B', '\u2060', '\uFEFF', '\u3164', '\u0301', '\u00A0')), { minLength: 1, maxLength: 8 })
+  .map((parts) => parts.join(''));
+/** What no field takes: control characters inside, or (for a field that strips bidi controls) nothing visible. */
+const withControls = (valid: string) => fc.oneof(splicedInto(valid), splicedInto(valid, bidiControl.chain((b) => controlCharacter.map((c) => b + c))));
+// Passwords may hold any character but NUL (they are hashed, never stored): only NUL is refused.
+const withNul = (valid: string) => splicedInto(valid, fc.constant('\u0000'));
 
 /** A valid body with one field made invalid, a required field missing, or no object at all. */
 function brokenBody(valid: Record<string, unknown>, fields: Record<string, fc.Arbitrary<unknown>>, required: string[]): fc.Arbitrary<unknown> {
@@ -92,7 +111,7 @@ describe('the API under thousands of malformed requests (npm start runtime)', ()
   let sent = 0;
 
   beforeAll(async () => {
-    market = await startTestMarketplace({ env: { AUTH_ATTEMPTS_PER_IP: '1000000' } });
+    market = await startTestMarketplace({ env: { AUTH_ATTEMPTS_PER_IP: '1000000', ...NO_PER_USER_LIMITS } });
     dbs = market.dbs;
     const signUp = async (email: string) =>
       (await request(market.app).post('/api/users/signup').send({ email, password: 'a long password' }).expect(201))
@@ -157,6 +176,43 @@ describe('the API under thousands of malformed requests (npm start runtime)', ()
       // Signed out, or with a forged session: 401 before anything else.
       if (needsAuth) await fc.assert(fc.asyncProperty(fc.constantFrom(undefined, 'session=garbage'), async (cookie) => send(method, path(), { body: valid, ...(cookie ? { cookie } : {}) })), { numRuns: 4 });
     }
+    expect(await fingerprint(dbs)).toEqual(before);
+  }, 600_000);
+
+  it('refuses control characters, bidi overrides and escapes in every string field of every route, with a 4xx and no change of state', async () => {
+    const before = await fingerprint(dbs);
+    const title = fc.oneof(withControls('Fuzzed gig'), invisibleOnly);
+    type StringRoute = [string, 'post' | 'put' | 'patch', string, string | undefined, Record<string, unknown>, Record<string, fc.Arbitrary<string>>];
+    const routes: StringRoute[] = [
+      ['signup', 'post', '/api/users/signup', undefined, { email: 'new@example.com', password: 'a long password' }, { email: withControls('new@example.com'), password: withNul('a long password') }],
+      ['signin', 'post', '/api/users/signin', undefined, { email: 'buyer@example.com', password: 'a long password' }, { email: withControls('buyer@example.com'), password: withControls('a long password') }],
+      ['profile', 'patch', '/api/users/currentuser', buyer, { currentPassword: 'a long password', email: 'changed@example.com' }, { currentPassword: withControls('a long password'), email: withControls('changed@example.com'), password: withNul('another long password') }],
+      ['list', 'post', '/api/tickets', seller, { title: 'x', price: 1 }, { title }],
+      ['edit', 'put', `/api/tickets/${ticketId}`, seller, { title: 'x', price: 1 }, { title }],
+      ['order', 'post', '/api/orders', buyer, { ticketId, price: 10 }, { ticketId: withControls(ticketId) }],
+      ['pay', 'post', '/api/payments', buyer, { orderId, token: 'tok_visa' }, { orderId: withControls(orderId), token: withControls('tok_visa') }],
+    ];
+    for (const [, method, path, cookie, valid, fields] of routes) {
+      const body = fc.constantFrom(...Object.keys(fields)).chain((name) => fields[name]!.map((bad) => ({ ...valid, [name]: bad })));
+      await fc.assert(fc.asyncProperty(body, async (b) => send(method, path, { body: b, ...(cookie ? { cookie } : {}) })), runs);
+    }
+    const query = fc.oneof(
+      withControls('gig').map((q) => ({ q })),
+      withControls(ticketId).map((sellerId) => ({ sellerId })),
+      withControls(Buffer.from('12').toString('base64url')).map((cursor) => ({ cursor })),
+      withControls('10').map((limit) => ({ limit })),
+    );
+    await fc.assert(fc.asyncProperty(query, async (q) => send('get', `/api/tickets?${new URLSearchParams(q).toString()}`)), runs);
+    await fc.assert(fc.asyncProperty(withControls(orderId), async (id) => send('get', `/api/payments?orderId=${encodeURIComponent(id)}`, { cookie: buyer })), runs);
+    const ids = fc.oneof(withControls(ticketId), withControls(orderId));
+    await fc.assert(
+      fc.asyncProperty(ids, async (id) => {
+        await send('get', `/api/tickets/${encodeURIComponent(id)}`);
+        await send('get', `/api/orders/${encodeURIComponent(id)}`, { cookie: buyer });
+        await send('delete', `/api/orders/${encodeURIComponent(id)}`, { cookie: buyer });
+      }),
+      runs,
+    );
     expect(await fingerprint(dbs)).toEqual(before);
   }, 600_000);
 

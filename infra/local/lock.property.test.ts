@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import request from 'supertest';
 import { SessionTokens, type Database, type EventEnvelope } from '@ticketyboo/common';
-import { ControlledBus, eventually } from '@ticketyboo/common/testing';
+import { ControlledBus, eventually, NO_PER_USER_LIMITS } from '@ticketyboo/common/testing';
 import { startTestMarketplace, type TestMarketplace } from './marketplace.test-helpers';
 
 /**
@@ -102,7 +102,8 @@ describe('the lock under any interleaving and delivery order (PostgreSQL, real h
 
   beforeAll(async () => {
     // No request waits for a replica: here nothing arrives unless the test delivers it.
-    market = await startTestMarketplace({ bus, env: { ORDER_EXPIRATION_SECONDS: '600', REPLICA_WAIT_MS: '1' } });
+    // Four users place and list hundreds of times over the runs: no per-user limit may get in the way.
+    market = await startTestMarketplace({ bus, env: { ORDER_EXPIRATION_SECONDS: '600', REPLICA_WAIT_MS: '1', ...NO_PER_USER_LIMITS } });
     dbs = market.dbs;
     const tokens = new SessionTokens(market.jwtKey);
     users = Array.from({ length: 4 }, (_, i) => {

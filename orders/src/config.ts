@@ -6,6 +6,10 @@ export const ordersConfig = baseConfig.extend({
   ORDER_EXPIRATION_SECONDS: positiveInt().default(900),
   /** How long a request waits for a just-created ticket (or a just-edited price) to reach the replica. */
   REPLICA_WAIT_MS: positiveInt().default(2000),
+  /** Live unpaid orders one buyer may hold at once (hoarding). */
+  MAX_UNPAID_ORDERS: positiveInt().default(5),
+  /** Orders one user may place per minute. */
+  ORDERS_PER_USER_PER_MINUTE: positiveInt().default(30),
 });
 
 export type OrdersConfig = ConfigOf<typeof ordersConfig>;

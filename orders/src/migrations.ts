@@ -1,4 +1,4 @@
-import type { Migration } from '@ticketyboo/common';
+import { RATE_LIMITS_TABLE_SQL, type Migration } from '@ticketyboo/common';
 
 export const migrations: Migration[] = [
   {
@@ -30,4 +30,6 @@ export const migrations: Migration[] = [
       CREATE UNIQUE INDEX orders_one_holder_per_ticket ON orders (ticket_id) WHERE status IN ('created', 'complete');
       CREATE INDEX orders_by_user ON orders (user_id, seq DESC);`,
   },
+  // Per-user rate limits (RateLimiter in common).
+  { name: 'orders_002_rate_limits', sql: RATE_LIMITS_TABLE_SQL },
 ];

@@ -30,6 +30,9 @@ function toOrder(r: OrderRow): Order {
 
 export const ONE_HOLDER_PER_TICKET = 'orders_one_holder_per_ticket';
 
+// The two-key advisory lock space is apart from migrations' one-key lock; this key names buyers' locks.
+const BUYER_LOCKS = 1;
+
 export class OrderRepository {
   /** Fails with a unique violation on ONE_HOLDER_PER_TICKET when another order holds the ticket. */
   async insert(
@@ -48,6 +51,20 @@ export class OrderRepository {
   async findById(q: Queryable, id: string): Promise<Order | undefined> {
     const { rows } = await q.query<OrderRow>(`SELECT ${COLUMNS} FROM orders WHERE id = $1`, [id]);
     return rows[0] && toOrder(rows[0]);
+  }
+
+  /**
+   * Takes the buyer's advisory lock until the transaction ends, then counts the buyer's unpaid
+   * orders still holding a ticket. Another placement by the same buyer waits on the lock and
+   * counts after this one commits, so a cap checked here cannot be raced past.
+   */
+  async lockBuyerAndCountUnpaid(q: Queryable, userId: string): Promise<number> {
+    await q.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [BUYER_LOCKS, userId]);
+    const { rows } = await q.query<{ n: string }>(
+      `SELECT count(*) AS n FROM orders WHERE user_id = $1 AND status = 'created' AND expires_at > now()`,
+      [userId],
+    );
+    return Number(rows[0]!.n);
   }
 
   async countActiveLocks(q: Queryable): Promise<number> {

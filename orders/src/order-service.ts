@@ -7,6 +7,7 @@ import {
   type Database,
   type EventData,
   type Outbox,
+  type RateLimiter,
   type Tx,
 } from '@ticketyboo/common';
 import { cancelledEvent, createdEvent, type Order } from './order';
@@ -18,6 +19,8 @@ export interface OrderRules {
   lockSeconds: number;
   /** How long to wait for a just-listed ticket to reach this service's replica before a 404. */
   replicaWaitMs: number;
+  /** Unpaid orders one buyer may hold at once, so nobody can lock up a whole event's tickets. */
+  maxUnpaidOrders: number;
 }
 
 const RESERVED = 'Ticket is already reserved';
@@ -34,6 +37,7 @@ export class OrderService {
     private readonly outbox: Outbox,
     private readonly orders: OrderRepository,
     private readonly tickets: TicketReplicaRepository,
+    private readonly placements: RateLimiter,
     private readonly rules: OrderRules,
   ) {}
 
@@ -43,6 +47,7 @@ export class OrderService {
    * the buyer looked is a 409, never a charge the buyer did not agree to.
    */
   async place(buyerId: string, ticketId: string, seenPriceCents?: number): Promise<Order> {
+    await this.placements.consume(buyerId);
     const { ticket, held } = await this.waitForTicket(ticketId, (t) => seenPriceCents === undefined || t.priceCents === seenPriceCents);
     if (ticket.userId === buyerId) throw new ForbiddenError('You cannot buy your own ticket');
     if (held) throw new ConflictError(RESERVED);
@@ -51,6 +56,7 @@ export class OrderService {
     }
     try {
       return await this.outbox.transaction(async (tx) => {
+        await this.assertMayHoldAnother(tx, buyerId);
         for (const overdue of await this.orders.cancelOverdue(tx, ticketId)) {
           await tx.publish('order.cancelled', cancelledEvent(overdue, 'expired'));
         }
@@ -66,6 +72,14 @@ export class OrderService {
     } catch (err) {
       if (isUniqueViolation(err, ONE_HOLDER_PER_TICKET)) throw new ConflictError(RESERVED);
       throw err;
+    }
+  }
+
+  /** Counted under the buyer's lock, in the transaction that inserts: racing orders cannot all see room. */
+  private async assertMayHoldAnother(tx: Tx, buyerId: string): Promise<void> {
+    const max = this.rules.maxUnpaidOrders;
+    if ((await this.orders.lockBuyerAndCountUnpaid(tx, buyerId)) >= max) {
+      throw new ConflictError(`You already hold ${max} unpaid orders: pay or cancel one first`);
     }
   }
 

@@ -5,6 +5,7 @@ import {
   defineService,
   migrate,
   Outbox,
+  RateLimiter,
   type Consumer,
   type Service,
   type ServiceDeps,
@@ -22,9 +23,16 @@ export function createOrdersService({ db, bus, log, config }: ServiceDeps<Orders
   const outbox = new Outbox(db, bus, log);
   const replicaRepository = new TicketReplicaRepository();
   const orderRepository = new OrderRepository();
-  const orders = new OrderService(db, outbox, orderRepository, replicaRepository, {
+  const placements = new RateLimiter(db, {
+    name: 'orders-per-user',
+    points: config.ORDERS_PER_USER_PER_MINUTE,
+    windowSeconds: 60,
+    message: 'Too many orders; try again in a minute',
+  });
+  const orders = new OrderService(db, outbox, orderRepository, replicaRepository, placements, {
     lockSeconds: config.ORDER_EXPIRATION_SECONDS,
     replicaWaitMs: config.REPLICA_WAIT_MS,
+    maxUnpaidOrders: config.MAX_UNPAID_ORDERS,
   });
   const replica = new TicketReplica(replicaRepository);
   const consumers: Consumer[] = [];

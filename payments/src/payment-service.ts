@@ -6,6 +6,7 @@ import {
   NotFoundError,
   PaymentRequiredError,
   RetryLaterError,
+  storableText,
   type Database,
   type EventData,
   type Logger,
@@ -68,7 +69,21 @@ export class PaymentService {
       currency: this.rules.currency,
     });
     if (!claim) throw new ConflictError('Order is already paid or being paid');
+    try {
+      return await this.chargeClaim(claim, token);
+    } catch (err) {
+      // Whatever failed (the processor, or recording its answer), the claim must not stay taken:
+      // the buyer's next attempt takes it over at once, and the idempotency key makes that attempt
+      // replay whatever the processor did with this one. Settled charges are left as they are.
+      await this.charges.makeRetryable(this.db, claim.id).catch((release: unknown) => {
+        this.log.warn({ err: release, orderId }, 'could not release a payment claim; it frees itself after a while');
+      });
+      throw err;
+    }
+  }
 
+  private async chargeClaim(claim: Charge, token: string): Promise<PaymentOutcome> {
+    const { orderId } = claim;
     let result: ChargeResult;
     try {
       result = await this.processor.charge({
@@ -76,12 +91,11 @@ export class PaymentService {
         amountCents: claim.amountCents,
         currency: claim.currency,
         token,
-        receiptEmail: await this.replicas.emailOf(this.db, buyerId),
+        receiptEmail: await this.replicas.emailOf(this.db, claim.userId),
         idempotencyKey: chargeKey(orderId),
       });
     } catch (err) {
       if (!(err instanceof ProcessorUnavailableError)) throw err;
-      await this.charges.makeRetryable(this.db, claim.id);
       throw new ServiceUnavailableError('The payment processor is unavailable; nothing was charged. Please try again.');
     }
 
@@ -93,9 +107,12 @@ export class PaymentService {
         }
         return { kind: 'paid', charge };
       }
-      case 'declined':
-        await this.failed(claim, result.paymentId, result.message);
-        throw new PaymentRequiredError(result.message);
+      case 'declined': {
+        // The processor's words may echo what the buyer typed; they are stored and shown.
+        const message = storableText(result.message);
+        await this.failed(claim, result.paymentId, message);
+        throw new PaymentRequiredError(message);
+      }
       case 'pending':
         await this.charges.setStripeId(this.db, claim.id, result.paymentId);
         return { kind: 'pending', charge: { ...claim, stripeId: result.paymentId } };

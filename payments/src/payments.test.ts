@@ -7,12 +7,11 @@ import type { ChargeRequest, ChargeResult } from './processor/payment-processor'
 import { TestModeProcessor } from './processor/test-mode-processor';
 import { cancelOrder, chargesOf, knownOrder, newUser, orderEvent, pay, replicaShows, type TestUser } from './payments.test-helpers';
 
-/** The test-mode stand-in, with a hook that runs while a charge is at the processor. */
+/** The test-mode stand-in, with a hook that runs while a charge is at the processor (and may answer for it). */
 class HookedProcessor extends TestModeProcessor {
-  duringCharge: ((req: ChargeRequest) => Promise<void>) | null = null;
+  duringCharge: ((req: ChargeRequest) => Promise<ChargeResult | void>) | null = null;
   override async charge(req: ChargeRequest): Promise<ChargeResult> {
-    await this.duringCharge?.(req);
-    return super.charge(req);
+    return (await this.duringCharge?.(req)) ?? super.charge(req);
   }
 }
 
@@ -102,6 +101,31 @@ describe.each(bothBuses)('payments on PostgreSQL + %s', (busKind) => {
     // That order is over: a second try with a good card does not charge it.
     await pay(h, buyer, order.id, 'tok_visa').expect(409);
     expect((await chargesOf(h, buyer, order.id)).map((c) => c.status)).toEqual(['failed']);
+  });
+
+  it('refuses a token PostgreSQL cannot store (400 token), and the order stays payable', async () => {
+    const order = await knownOrder(h, buyer);
+    const res = await pay(h, buyer, order.id, 'tok_\u0000').expect(400);
+    expect(res.body.errors).toEqual([{ field: 'token', message: expect.any(String) }]);
+    await pay(h, buyer, order.id, 'tok_visa').expect(201);
+  });
+
+  it('never strands a charge in pending when the processor throws: the buyer can pay again at once', async () => {
+    const order = await knownOrder(h, buyer);
+    processor.duringCharge = () => Promise.reject(new Error('the processor broke'));
+    await pay(h, buyer, order.id).expect(500);
+    processor.duringCharge = null;
+    await pay(h, buyer, order.id, 'tok_visa').expect(201);
+    expect((await chargesOf(h, buyer, order.id)).map((c) => c.status)).toEqual(['succeeded']);
+  });
+
+  it('records a decline whose message PostgreSQL could not store, instead of leaving the charge pending', async () => {
+    const order = await knownOrder(h, buyer);
+    processor.duringCharge = async () => ({ outcome: 'declined', paymentId: null, message: "No such token: 'tok_\u0000'", code: 'resource_missing' });
+    const res = await pay(h, buyer, order.id).expect(402);
+    expect(res.body).toEqual({ errors: [{ message: "No such token: 'tok_\uFFFD'" }] });
+    expect((await chargesOf(h, buyer, order.id)).map((c) => c.status)).toEqual(['failed']);
+    expect((await eventually(() => chargeEventsFor(order.id)[0])).data.status).toBe('failed');
   });
 
   it('declines an unknown token the way Stripe does', async () => {

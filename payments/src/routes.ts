@@ -11,8 +11,11 @@ const Payment = z.object(
     token: z
       .string({ error: 'token must be a string' })
       .trim()
-      .min(1, { error: 'token is required' })
-      .max(255, { error: 'token is too long' }),
+      .min(1, { error: 'token is required', abort: true })
+      .max(255, { error: 'token is too long', abort: true })
+      // Stripe's tokens and PaymentMethod ids (tok_…, pm_…) are letters, digits and underscores;
+      // anything else would only be sent to the processor to be declined, or echoed back.
+      .regex(/^\w+$/, { error: 'token must be a card token or PaymentMethod id' }),
   },
   { error: 'Request body must be a JSON object' },
 );

@@ -1,4 +1,4 @@
-import type { Migration } from '@ticketyboo/common';
+import { RATE_LIMITS_TABLE_SQL, type Migration } from '@ticketyboo/common';
 
 export const migrations: Migration[] = [
   {
@@ -36,4 +36,6 @@ export const migrations: Migration[] = [
         released_at timestamptz NOT NULL DEFAULT now()
       );`,
   },
+  // Per-user rate limits (RateLimiter in common).
+  { name: 'tickets_002_rate_limits', sql: RATE_LIMITS_TABLE_SQL },
 ];

@@ -1,20 +1,21 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { NotFoundError, priceInCents, requireAuth, userOf, validate } from '@ticketyboo/common';
+import { hasVisibleCharacter, lineOfText, NotFoundError, priceInCents, requireAuth, userOf, validate } from '@ticketyboo/common';
 import { toJson } from './ticket';
 import type { TicketService } from './ticket-service';
 
 const TicketInput = z.object(
   {
-    title: z
-      .string({ error: 'Title must be a string' })
-      .trim()
-      .min(1, { error: 'Title is required' })
-      .max(200, { error: 'Title must be at most 200 characters' }),
+    title: lineOfText('Title')
+      .min(1, { error: 'Title is required', abort: true })
+      .max(200, { error: 'Title must be at most 200 characters', abort: true })
+      .refine(hasVisibleCharacter, { error: 'Title must have a visible character' }),
     price: priceInCents,
   },
   { error: 'Request body must be a JSON object' },
 );
+
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 const ListParams = z.object({
   limit: z.coerce
@@ -23,12 +24,15 @@ const ListParams = z.object({
     .min(1, { error: 'limit must be between 1 and 200' })
     .max(200, { error: 'limit must be between 1 and 200' })
     .default(50),
-  q: z.string().trim().max(200).optional(),
+  q: lineOfText('q').max(200).optional(),
   sellerId: z.uuid({ error: 'sellerId must be a user id' }).optional(),
   cursor: z
     .string()
+    // Only what nextLink writes: Buffer's decoder would skip any other character instead of failing.
+    .regex(/^[\w-]{1,40}$/, { error: 'cursor is not valid' })
     .transform((c) => Buffer.from(c, 'base64url').toString())
-    .refine((s) => /^\d{1,19}$/.test(s), { error: 'cursor is not valid' })
+    // A listing sequence is a bigint: more digits, or a larger number, is no cursor we made.
+    .refine((s) => /^\d{1,19}$/.test(s) && BigInt(s) <= MAX_BIGINT, { error: 'cursor is not valid' })
     .optional(),
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, Outbox, type EventData } from '@ticketyboo/common';
+import { createLogger, Outbox, RateLimiter, type EventData } from '@ticketyboo/common';
 import { startService, type ServiceHarness } from '@ticketyboo/common/testing';
 import { ticketsService } from './tickets-service';
 import { TicketRepository } from './ticket-repository';
@@ -18,9 +18,11 @@ describe('tickets handlers racing on one ticket (PostgreSQL)', () => {
   let outbox: Outbox;
 
   beforeAll(async () => {
-    h = await startService(ticketsService, { bus: 'memory' });
+    // One seller lists 60 tickets at once here.
+    h = await startService(ticketsService, { bus: 'memory' }, { LISTINGS_PER_USER_PER_MINUTE: '1000000' });
     outbox = new Outbox(h.db, h.bus, createLogger('race'));
-    service = new TicketService(h.db, outbox, new TicketRepository(), createLogger('race'));
+    const unlimited = new RateLimiter(h.db, { name: 'race', points: 1_000_000, windowSeconds: 60, message: '' });
+    service = new TicketService(h.db, outbox, new TicketRepository(), unlimited, createLogger('race'));
   });
   afterAll(() => h.dispose());
 

@@ -8,6 +8,7 @@ import {
   type EventData,
   type Logger,
   type Outbox,
+  type RateLimiter,
   type Tx,
 } from '@ticketyboo/common';
 import { toEvent, type Ticket } from './ticket';
@@ -24,10 +25,12 @@ export class TicketService {
     private readonly db: Database,
     private readonly outbox: Outbox,
     private readonly tickets: TicketRepository,
+    private readonly listings: RateLimiter,
     private readonly log: Logger,
   ) {}
 
-  create(userId: string, input: { title: string; priceCents: number }): Promise<Ticket> {
+  async create(userId: string, input: { title: string; priceCents: number }): Promise<Ticket> {
+    await this.listings.consume(userId);
     return this.outbox.transaction(async (tx) => {
       const ticket = await this.tickets.insert(tx, { id: randomUUID(), userId, ...input });
       await tx.publish('ticket.created', toEvent(ticket));

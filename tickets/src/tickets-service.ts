@@ -1,4 +1,4 @@
-import { consumeAllWithInbox, defineService, migrate, Outbox, sessionRevocations, type Consumer, type Service, type ServiceDeps } from '@ticketyboo/common';
+import { consumeAllWithInbox, defineService, migrate, Outbox, RateLimiter, sessionRevocations, type Consumer, type Service, type ServiceDeps } from '@ticketyboo/common';
 import { ticketsConfig, type TicketsConfig } from './config';
 import { migrations } from './migrations';
 import { ticketRoutes } from './routes';
@@ -6,9 +6,15 @@ import { TicketRepository } from './ticket-repository';
 import { TicketService } from './ticket-service';
 
 /** The tickets service's composition root. */
-export function createTicketsService({ db, bus, log }: ServiceDeps<TicketsConfig>): Service {
+export function createTicketsService({ db, bus, log, config }: ServiceDeps<TicketsConfig>): Service {
   const outbox = new Outbox(db, bus, log);
-  const tickets = new TicketService(db, outbox, new TicketRepository(), log);
+  const listings = new RateLimiter(db, {
+    name: 'listings-per-user',
+    points: config.LISTINGS_PER_USER_PER_MINUTE,
+    windowSeconds: 60,
+    message: 'Too many listings; try again in a minute',
+  });
+  const tickets = new TicketService(db, outbox, new TicketRepository(), listings, log);
   const consumers: Consumer[] = [];
   return {
     name: 'tickets',

@@ -64,9 +64,22 @@ describe.each(bothBuses)('tickets API on PostgreSQL + %s', (busKind) => {
       [{ title: 'Gig', price: 1.234 }, 'price'],
       [{ title: 'Gig', price: '10' }, 'price'],
       [{ title: 'Gig', price: null }, 'price'],
+      [{ title: 'Gig', price: 10.999999999 }, 'price'],
+      [{ title: 'Gig\u0000', price: 10 }, 'title'],
+      [{ title: '\u200B\u2060\uFEFF\u3164', price: 10 }, 'title'],
+      [{ title: '\u202E\u2066 \u200F', price: 10 }, 'title'],
+      [{ title: 'Gig \u001b[2J\u001b[31mFREE', price: 10 }, 'title'],
+      [{ title: 'Gig\u009b31m', price: 10 }, 'title'],
+      [{ title: 'Row F\nSeat 2', price: 10 }, 'title'],
     ])('rejects %j with a 400 naming %s', async (body, field) => {
       const res = await request(h.app).post('/api/tickets').set('Cookie', seller.cookie).send(body).expect(400);
       expect(res.body.errors).toEqual([{ field, message: expect.any(String) }]);
+    });
+
+    it('stores titles as people read them: NFC, trimmed, bidi controls dropped', async () => {
+      const ticket = await listTicket(h, seller, { title: ' \u202ECafe\u0301 gig\u202C\u200E ', price: 10 });
+      expect(ticket.title).toBe('Café gig');
+      expect(ticket.title).toHaveLength(8);
     });
 
     it('accepts the edges: 0.01, 1,000,000 and 200 characters', async () => {
@@ -120,6 +133,11 @@ describe.each(bothBuses)('tickets API on PostgreSQL + %s', (busKind) => {
       ['sellerId=nobody', 'sellerId'],
       ['cursor=%%%', 'cursor'],
       ['cursor=bm90LWEtbnVtYmVy', 'cursor'],
+      [`cursor=${Buffer.from('9999999999999999999').toString('base64url')}`, 'cursor'],
+      [`cursor=${Buffer.from('12\u0000').toString('base64url')}`, 'cursor'],
+      ['q=%00', 'q'],
+      ['q=gig%1B%5B2J', 'q'],
+      ['sellerId=%00', 'sellerId'],
     ])('answers ?%s with a 400 naming %s', async (qs, field) => {
       const res = await request(h.app).get(`/api/tickets?${qs}`).expect(400);
       expect(res.body.errors[0].field).toBe(field);

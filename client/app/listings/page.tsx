@@ -4,7 +4,7 @@ import { PriceEditor } from '@/components/price-editor';
 import type { Ticket } from '@/lib/api-types';
 import { formatDate } from '@/lib/format';
 import { nextCursor } from '@/lib/paging';
-import { apiGet, requireUser } from '@/lib/server-api';
+import { apiGetPage, requireUser } from '@/lib/server-api';
 import { param, type SearchParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'My listings' };
@@ -14,7 +14,7 @@ export default async function ListingsPage({ searchParams }: { searchParams: Sea
   const cursor = param(await searchParams, 'cursor');
   const query = new URLSearchParams({ sellerId: user.id, limit: '50' });
   if (cursor) query.set('cursor', cursor);
-  const { data: tickets, headers } = await apiGet<Ticket[]>(`/tickets?${query.toString()}`);
+  const { data: tickets, headers } = await apiGetPage<Ticket[]>(`/tickets?${query.toString()}`);
   const next = nextCursor(headers.get('link'));
   return (
     <>
