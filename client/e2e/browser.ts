@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startMarketplace, type Marketplace } from './marketplace-process';
 
 /** Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it): Playwright never downloads one here. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -40,11 +41,12 @@ const FAILED_RESOURCE = /Failed to load resource: the server responded with a st
  * Opens a page that records console errors. Chromium logs every 4xx/5xx response as a console
  * error; `expectedStatuses` are the API answers a test provokes on purpose (a decline is a 402).
  */
-export async function visitor(
-  browser: Browser,
-  base: string,
-  opts: { expectedStatuses?: number[]; viewport?: { width: number; height: number } } = {},
-): Promise<Visitor> {
+export interface VisitorOptions {
+  expectedStatuses?: number[];
+  viewport?: { width: number; height: number };
+}
+
+export async function visitor(browser: Browser, base: string, opts: VisitorOptions = {}): Promise<Visitor> {
   const context = await browser.newContext({ baseURL: base, viewport: opts.viewport ?? { width: 1280, height: 860 } });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
@@ -63,4 +65,44 @@ export async function visitor(
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+export interface BrowserSuite {
+  /** The marketplace's URL. */
+  readonly base: string;
+  /** A new visitor (own cookies); its console errors fail the test that opened it. */
+  open(opts?: VisitorOptions): Promise<Visitor>;
+}
+
+/**
+ * A describe block's marketplace (`npm start` on a fresh data folder) and Chromium, started once;
+ * after each test every page it opened must have logged no console error.
+ */
+export function browserSuite(env: NodeJS.ProcessEnv = {}, setup?: (base: string) => Promise<void>): BrowserSuite {
+  let market: Marketplace | undefined;
+  let browser: Browser | undefined;
+  const visitors: Visitor[] = [];
+  beforeAll(async () => {
+    [market, browser] = await Promise.all([startMarketplace(env), launchBrowser()]);
+    await setup?.(market.base);
+  }, 180_000);
+  afterEach(async () => {
+    const errors = visitors.flatMap((v) => v.errors);
+    await Promise.all(visitors.splice(0).map((v) => v.context.close()));
+    expect(errors).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await market?.stop();
+  });
+  return {
+    get base() {
+      return market!.base;
+    },
+    async open(opts = {}) {
+      const v = await visitor(browser!, market!.base, opts);
+      visitors.push(v);
+      return v;
+    },
+  };
 }

@@ -1,34 +1,10 @@
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, visitor, type Visitor } from './browser';
+import { browserSuite, screenshot } from './browser';
 import { listTicket, purchase, signUp, tabTo, ticketStatus, uniqueEmail, waitUntil } from './journeys';
-import { startMarketplace, type Marketplace } from './marketplace-process';
 
 // Both sides of a sale in real Chromium against `npm start`, with time enough to pay.
 describe('the marketplace in a browser', () => {
-  let market: Marketplace;
-  let browser: Browser;
-  const visitors: Visitor[] = [];
-  const open = async (opts: Parameters<typeof visitor>[2] = {}) => {
-    const v = await visitor(browser, market.base, opts);
-    visitors.push(v);
-    return v;
-  };
-
-  beforeAll(async () => {
-    [market, browser] = await Promise.all([startMarketplace({ ORDER_EXPIRATION_SECONDS: '120' }), launchBrowser()]);
-  }, 180_000);
-
-  afterEach(async () => {
-    // Every page a test opened must have logged no console error.
-    const errors = visitors.flatMap((v) => v.errors);
-    await Promise.all(visitors.splice(0).map((v) => v.context.close()));
-    expect(errors).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await market?.stop();
-  });
+  const market = browserSuite({ ORDER_EXPIRATION_SECONDS: '120' });
+  const open = (opts?: Parameters<typeof market.open>[0]) => market.open(opts);
 
   it('a seller lists, a buyer purchases and pays with tok_visa, and others see it sold', async () => {
     const anon = await open();

@@ -1,9 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, visitor, type Visitor } from './browser';
+import { browserSuite, screenshot } from './browser';
 import { PASSWORD, signUp, uniqueEmail } from './journeys';
-import { startMarketplace, type Marketplace } from './marketplace-process';
 
 /** A session cookie for a new account, from the API as any client would get one. */
 async function sessionCookie(base: string): Promise<string> {
@@ -24,33 +22,13 @@ function framingSite(target: string): Promise<Server> {
 }
 
 describe('the web client against outside attacks', () => {
-  let market: Marketplace;
-  let browser: Browser;
   let cookie: string;
-  const visitors: Visitor[] = [];
-  const open = async () => {
-    const v = await visitor(browser, market.base);
-    visitors.push(v);
-    return v;
-  };
+  const market = browserSuite({}, async (base) => {
+    cookie = await sessionCookie(base);
+  });
+  const open = () => market.open();
   const page = (path: string, headers: Record<string, string> = {}) =>
     fetch(`${market.base}${path}`, { redirect: 'manual', headers: { cookie, ...headers } });
-
-  beforeAll(async () => {
-    [market, browser] = await Promise.all([startMarketplace(), launchBrowser()]);
-    cookie = await sessionCookie(market.base);
-  }, 180_000);
-
-  afterEach(async () => {
-    const errors = visitors.flatMap((v) => v.errors);
-    await Promise.all(visitors.splice(0).map((v) => v.context.close()));
-    expect(errors).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await market?.stop();
-  });
 
   describe('?next= after signing in', () => {
     // Browsers drop tabs and newlines in a URL: `/\t/evil.example` is `//evil.example`, another site.

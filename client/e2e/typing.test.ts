@@ -1,7 +1,6 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, visitor, type Visitor } from './browser';
+import type { Locator, Page } from 'playwright-core';
+import { browserSuite } from './browser';
 import { listTicket, PASSWORD, purchase, signUp, uniqueEmail } from './journeys';
-import { startMarketplace, type Marketplace } from './marketplace-process';
 
 /**
  * A person (or a password manager) types the moment a field appears, while the page's data may
@@ -19,30 +18,12 @@ async function slowCpu(page: Page): Promise<void> {
 }
 
 describe('typing into a form as soon as it appears', () => {
-  let market: Marketplace;
-  let browser: Browser;
-  const visitors: Visitor[] = [];
+  const market = browserSuite({ ORDER_EXPIRATION_SECONDS: '120' });
   const open = async (expectedStatuses: number[] = []) => {
-    const v = await visitor(browser, market.base, { expectedStatuses });
-    visitors.push(v);
+    const v = await market.open({ expectedStatuses });
     await slowCpu(v.page);
     return v;
   };
-
-  beforeAll(async () => {
-    [market, browser] = await Promise.all([startMarketplace({ ORDER_EXPIRATION_SECONDS: '120' }), launchBrowser()]);
-  }, 180_000);
-
-  afterEach(async () => {
-    const errors = visitors.flatMap((v) => v.errors);
-    await Promise.all(visitors.splice(0).map((v) => v.context.close()));
-    expect(errors).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await market?.stop();
-  });
 
   it('sign up, sign in, sell and search keep what was typed at once', async () => {
     const { page } = await open();
