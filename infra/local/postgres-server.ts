@@ -18,6 +18,6 @@ export async function openPostgresServer(config: LauncherConfig, dataDir: string
   if (config.POSTGRES_URL) return { url: config.POSTGRES_URL, stop: () => Promise.resolve() };
   const port = config.EMBEDDED_PG_PORT || (await freePort());
   const server = await startEmbeddedPostgres({ dataDir, port, say: (line) => log.info(line) });
-  log.info({ port }, `PostgreSQL is running on 127.0.0.1:${port}`);
+  log.info(`PostgreSQL is running on 127.0.0.1:${port}`);
   return server;
 }

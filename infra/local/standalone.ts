@@ -51,7 +51,7 @@ async function main(env: Record<string, string | undefined>, config: LauncherCon
   const server = await listen(marketplace.app, config.PORT);
   cleanups.push(() => client.stop(), () => closeServer(server).then(() => undefined));
   const url = `http://localhost:${portOf(server)}`;
-  log.info({ dataDir }, `The API is up at ${url}/api`);
+  log.info(`The API is up at ${url}/api (data in ${dataDir})`);
   void client.start(portOf(server)).then((ready) => {
     if (ready) log.info(`Ticketyboo is ready: ${url}`);
   });
