@@ -23,6 +23,7 @@ export * from './runtime/config';
 export * from './runtime/run-service';
 export * from './observability/context';
 export * from './observability/metrics';
+export * from './observability/metrics-server';
 export * from './session/revocations';
 export * from './runtime/health';
 export * from './runtime/http-server';

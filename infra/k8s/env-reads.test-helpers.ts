@@ -6,6 +6,7 @@ const READS = [
   /\benv\.([A-Z][A-Z0-9_]*)/g,
   /\benv\[['"]([A-Z][A-Z0-9_]*)['"]\]/g,
   /\b(?:intFromEnv|requiredEnv)\(\s*\w+\s*,\s*'([A-Z][A-Z0-9_]*)'/g,
+  /\bportFromEnv\(\s*\w+\s*,\s*\w+\s*,\s*'([A-Z][A-Z0-9_]*)'/g,
 ];
 
 function sources(dir: string): string[] {

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { closeServer, createLogger, listen, MemoryBus, onShutdown, PgDatabase, portFromEnv, portOf, type Logger } from '@ticketyboo/common';
+import { closeServer, createLogger, listen, MemoryBus, onShutdown, PgDatabase, portFromEnv, portOf, serveMetrics, type Logger } from '@ticketyboo/common';
 import { serviceDatabaseUrls } from '../services/config';
 import { ensureDatabase } from '../services/databases';
 import { claimDataDir } from './data-dir-lock';
@@ -48,6 +48,12 @@ async function main(log: Logger, cleanups: Cleanup[]): Promise<void> {
   cleanups.push(() => client.stop(), () => closeServer(server).then(() => undefined));
   const url = `http://localhost:${portOf(server)}`;
   log.info({ dataDir }, `The API is up at ${url}/api`);
+  // Off by default: a second port is one more thing to collide with on a laptop.
+  if (env.METRICS_PORT) {
+    const metricsServer = await serveMetrics(portFromEnv(env, 0, 'METRICS_PORT'));
+    cleanups.push(() => closeServer(metricsServer, 1000).then(() => undefined));
+    log.info(`Metrics for Prometheus on port ${portOf(metricsServer)} (/metrics)`);
+  }
   void client.start(portOf(server)).then((ready) => {
     if (ready) log.info(`Ticketyboo is ready: ${url}`);
   });

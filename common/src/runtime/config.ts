@@ -13,11 +13,11 @@ export function requiredEnv(env: NodeJS.ProcessEnv, name: string): string {
   return v;
 }
 
-/** PORT: 0 asks the OS for a free port. */
-export function portFromEnv(env: NodeJS.ProcessEnv, fallback: number): number {
-  const raw = env.PORT;
+/** PORT (or another port variable): 0 asks the OS for a free port. */
+export function portFromEnv(env: NodeJS.ProcessEnv, fallback: number, name = 'PORT'): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`PORT must be a port number, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
   return n;
 }

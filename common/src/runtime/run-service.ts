@@ -4,6 +4,7 @@ import type { EventBus } from '../bus/event-bus';
 import type { Database } from '../db/database';
 import { PgDatabase } from '../db/pg-database';
 import { createHttpApp } from '../http/create-app';
+import { DEFAULT_METRICS_PORT, serveMetrics } from '../observability/metrics-server';
 import { sessionRevocations } from '../session/revocations';
 import { createLogger } from '../log';
 import { SessionTokens } from '../session/session';
@@ -14,8 +15,8 @@ import type { ServiceFactory } from './service';
 import { onShutdown, SHUTDOWN_DEADLINE_MS } from './shutdown';
 
 /**
- * Runs one service alone, configured from the environment: PORT, DATABASE_URL, NATS_URL (else the in-process bus) with NATS_STREAM,
- * NATS_SUBJECT_PREFIX and NATS_STREAM_REPLICAS, JWT_KEY.
+ * Runs one service alone, configured from the environment: PORT, METRICS_PORT, DATABASE_URL, NATS_URL (else the in-process bus)
+ * with NATS_STREAM, NATS_SUBJECT_PREFIX and NATS_STREAM_REPLICAS, JWT_KEY.
  *
  * It listens before it migrates, so /healthz answers at once and /readyz says when the service
  * is ready; on SIGTERM it turns unready, drains HTTP, stops its consumers, and exits 0.
@@ -37,6 +38,9 @@ export async function runService(name: string, factory: ServiceFactory, env = pr
   });
   const server = await listen(app, portFromEnv(env, 3000));
   const port = portOf(server);
+  const metricsServer = await serveMetrics(portFromEnv(env, DEFAULT_METRICS_PORT, 'METRICS_PORT'));
+  // Not a URL: launchers and tests take the first http://localhost URL logged for the service's.
+  log.info({ metricsPort: portOf(metricsServer) }, `${name} metrics on port ${portOf(metricsServer)} (/metrics)`);
   // The URL is logged once ready, below: launchers and tests wait for that line.
   log.info({ port }, `${name} listening on port ${port}, starting`);
   const starting = service.start();
@@ -48,6 +52,7 @@ export async function runService(name: string, factory: ServiceFactory, env = pr
       // Consumers finish the messages they hold; the outbox relay and any worker stop after them.
       await service.stop();
     }
+    await closeServer(metricsServer, 1000);
     await bus.close();
     await db.close();
     log.info('stopped');
