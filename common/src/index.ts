@@ -10,6 +10,7 @@ export * from './bus/jetstream-bus';
 export * from './bus/subscribe';
 export * from './messaging/outbox';
 export * from './messaging/inbox';
+export * from './messaging/replica-waiters';
 export * from './session/session';
 export * from './http/session-middleware';
 export * from './http/validate';

@@ -7,6 +7,7 @@ import {
   type Database,
   type EventData,
   type Outbox,
+  type ReplicaWaiters,
   type Tx,
 } from '@ticketyboo/common';
 import { cancelledEvent, createdEvent, type Order } from './order';
@@ -34,6 +35,7 @@ export class OrderService {
     private readonly outbox: Outbox,
     private readonly orders: OrderRepository,
     private readonly tickets: TicketReplicaRepository,
+    private readonly waiters: ReplicaWaiters,
     private readonly rules: OrderRules,
   ) {}
 
@@ -111,17 +113,15 @@ export class OrderService {
     ticketId: string,
     caughtUp: (t: ReplicaTicket) => boolean,
   ): Promise<{ ticket: ReplicaTicket; held: boolean }> {
-    const deadline = Date.now() + this.rules.replicaWaitMs;
-    for (;;) {
-      const found = await this.tickets.findWithHolder(this.db, ticketId);
+    const found = await this.waiters.waitFor(
+      ticketId,
+      () => this.tickets.findWithHolder(this.db, ticketId),
       // A ticket someone holds is refused at once, whatever its price: no point waiting.
-      if (found && (found.held || caughtUp(found.ticket))) return found;
-      if (Date.now() >= deadline) {
-        if (found) return found;
-        throw new NotFoundError('Ticket not found');
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
+      (f) => f !== undefined && (f.held || caughtUp(f.ticket)),
+      this.rules.replicaWaitMs,
+    );
+    if (!found) throw new NotFoundError('Ticket not found');
+    return found;
   }
 }
 

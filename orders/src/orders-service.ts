@@ -5,6 +5,7 @@ import {
   intFromEnv,
   migrate,
   Outbox,
+  ReplicaWaiters,
   type Consumer,
   type Service,
   type ServiceDeps,
@@ -21,11 +22,12 @@ export function createOrdersService({ db, bus, log, env }: ServiceDeps): Service
   const outbox = new Outbox(db, bus, log);
   const replicaRepository = new TicketReplicaRepository();
   const orderRepository = new OrderRepository();
-  const orders = new OrderService(db, outbox, orderRepository, replicaRepository, {
+  const waiters = new ReplicaWaiters(intFromEnv(env, 'REPLICA_MAX_WAITERS', 100));
+  const orders = new OrderService(db, outbox, orderRepository, replicaRepository, waiters, {
     lockSeconds: intFromEnv(env, 'ORDER_EXPIRATION_SECONDS', 900),
     replicaWaitMs: intFromEnv(env, 'REPLICA_WAIT_MS', 2000),
   });
-  const replica = new TicketReplica(replicaRepository);
+  const replica = new TicketReplica(replicaRepository, (id) => waiters.applied(id));
   const consumers: Consumer[] = [];
   return {
     name: 'orders',

@@ -4,6 +4,7 @@ import {
   intFromEnv,
   migrate,
   Outbox,
+  ReplicaWaiters,
   type Consumer,
   type Service,
   type ServiceDeps,
@@ -28,11 +29,13 @@ export function processorFromEnv(env: NodeJS.ProcessEnv): PaymentProcessor {
 export function createPaymentsService(deps: ServiceDeps, processor = processorFromEnv(deps.env)): Service {
   const { db, bus, log, env } = deps;
   const outbox = new Outbox(db, bus, log);
+  const waiters = new ReplicaWaiters(intFromEnv(env, 'REPLICA_MAX_WAITERS', 100));
   const payments = new PaymentService(
     db,
     outbox,
     new ChargeRepository(),
     new ReplicaRepository(),
+    waiters,
     processor,
     { currency: (env.CURRENCY ?? 'usd').toLowerCase(), replicaWaitMs: intFromEnv(env, 'REPLICA_WAIT_MS', 2000) },
     log,
