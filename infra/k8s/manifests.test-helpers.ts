@@ -54,7 +54,7 @@ export interface Workload extends K8sObject {
     selector: { matchLabels: Record<string, string> };
     volumeClaimTemplates?: unknown[];
     template: {
-      metadata: { labels: Record<string, string> };
+      metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
       spec: { containers: Container[]; securityContext?: { runAsNonRoot?: boolean } };
     };
   };

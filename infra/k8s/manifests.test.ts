@@ -158,6 +158,27 @@ describe.each(['dev', 'prod'] as const)('infra/k8s/overlays/%s, built by kustomi
     if (overlay === 'prod') expect(ingress!.spec.tls).toEqual([{ hosts: ['ticketyboo.dev'], secretName: 'ticketyboo-tls' }]);
   });
 
+  it('metrics are off the public paths: no ingress path for /metrics, each service pod scraped on its metrics port', () => {
+    const [ingress] = ofKind<IngressObject>(objects, 'Ingress');
+    const paths = ingress!.spec.rules.flatMap((r) => r.http.paths.map((p) => p.path));
+    expect(paths.filter((p) => p.startsWith('/metrics'))).toEqual([]);
+    // No Service carries it either, so nothing in front of the cluster can be pointed at it.
+    for (const s of services) expect(s.spec.ports.map((p) => p.targetPort)).not.toContain('metrics');
+    for (const { name } of BACKEND_SERVICES) {
+      const w = deployment(name)!;
+      const c = containerOf(w);
+      const metricsPort = c.env?.find((e) => e.name === 'METRICS_PORT')?.value;
+      const declared = c.ports?.find((p) => p.name === 'metrics')?.containerPort;
+      expect({ name, metricsPort, declared: String(declared), annotations: w.spec.template.metadata.annotations }).toEqual({
+        name,
+        metricsPort: '9464',
+        declared: '9464',
+        annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9464', 'prometheus.io/path': '/metrics' },
+      });
+      expect(c.ports?.find((p) => p.name === 'http')?.containerPort).not.toBe(declared);
+    }
+  });
+
   it('every HTTP service scales with an HPA, which alone sets its replicas', () => {
     const hpas = ofKind<HpaObject>(objects, 'HorizontalPodAutoscaler');
     expect(hpas.map((h) => h.spec.scaleTargetRef.name).sort()).toEqual([...HTTP_SERVICES].sort());

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createLogger } from '@ticketyboo/common';
+import type { Server } from 'node:http';
+import { closeServer, createLogger, portOf, serveMetrics } from '@ticketyboo/common';
 import { eventually } from '@ticketyboo/common/testing';
 import { startTestMarketplace, type TestMarketplace } from './marketplace.test-helpers';
 
@@ -28,6 +29,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 
 describe('observability of the marketplace (npm start runtime)', () => {
   let market: TestMarketplace;
+  let metricsServer: Server;
   const lines: LogLine[] = [];
 
   beforeAll(async () => {
@@ -40,12 +42,16 @@ describe('observability of the marketplace (npm start runtime)', () => {
     const log = createLogger('ticketyboo', sink);
     log.level = 'debug';
     market = await startTestMarketplace({ log, env: { ORDER_EXPIRATION_SECONDS: '1' } });
+    metricsServer = await serveMetrics(0);
   }, 180_000);
-  afterAll(() => market.dispose());
+  afterAll(async () => {
+    await closeServer(metricsServer, 1000);
+    await market.dispose();
+  });
 
   const signUp = async (email: string) =>
     (await request(market.app).post('/api/users/signup').send({ email, password: 'a long password' }).expect(201)).get('set-cookie')![0]!.split(';')[0]!;
-  const metricsText = async () => (await request(market.app).get('/metrics').expect(200)).text;
+  const metricsText = async () => (await request(`http://127.0.0.1:${portOf(metricsServer)}`).get('/metrics').expect(200)).text;
 
   it("follows a buyer's request across services in the logs: the events it caused carry its request id", async () => {
     const seller = await signUp('seller@example.com');
@@ -71,15 +77,21 @@ describe('observability of the marketplace (npm start runtime)', () => {
     const buyer = await signUp('buyer2@example.com');
     const ticket = (await request(market.app).post('/api/tickets').set('Cookie', seller).send({ title: 'Counted', price: 5 }).expect(201)).body;
     await request(market.app).post('/api/orders').set('Cookie', buyer).send({ ticketId: ticket.id }).expect(201);
+    await request(market.app).get(`/api/orders/${ticket.id}`).set('Cookie', buyer).expect(404);
+    // Only on the metrics port: the public one does not tell the world its sign-ups and sales.
+    await request(market.app).get('/metrics').expect(404);
     let text = await metricsText();
     expect(sample(text, 'http_request_duration_seconds_count', { method: 'POST', route: '/api/orders/', status: '201' })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'http_request_duration_seconds_count', { method: 'GET', route: '/api/orders/:id', status: '404' })).toBeGreaterThanOrEqual(1);
     // Ids never become label values.
     expect(text).not.toContain(ticket.id);
     expect(sample(text, 'active_locks')).toBe(1);
     await eventually(async () => {
       text = await metricsText();
       const fired = sample(text, 'expiration_lateness_seconds_count') ?? 0;
-      return fired >= 2 ? true : undefined;
+      // The expiry's event is published a moment after it fired.
+      const published = sample(text, 'outbox_lag_seconds_count', { subject: 'order.expired' }) ?? 0;
+      return fired >= 2 && published >= 2 ? true : undefined;
     }, 5000);
     expect(sample(text, 'events_published_total', { subject: 'order.created' })).toBeGreaterThanOrEqual(2);
     expect(sample(text, 'events_consumed_total', { subject: 'order.created' })).toBeGreaterThanOrEqual(2);

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { closeServer, configureLogs, createLogger, listen, MemoryBus, onShutdown, parseConfig, PgDatabase, portOf, type Logger } from '@ticketyboo/common';
+import { closeServer, configureLogs, createLogger, listen, MemoryBus, onShutdown, parseConfig, PgDatabase, portOf, serveMetrics, type Logger } from '@ticketyboo/common';
 import { serviceDatabaseUrls } from '../services/config';
 import { ensureDatabase } from '../services/databases';
 import { launcherConfig, type LauncherConfig } from './config';
@@ -52,6 +52,12 @@ async function main(env: Record<string, string | undefined>, config: LauncherCon
   cleanups.push(() => client.stop(), () => closeServer(server).then(() => undefined));
   const url = `http://localhost:${portOf(server)}`;
   log.info(`The API is up at ${url}/api (data in ${dataDir})`);
+  // Off by default: a second port is one more thing to collide with on a laptop.
+  if (config.METRICS_PORT !== undefined) {
+    const metricsServer = await serveMetrics(config.METRICS_PORT);
+    cleanups.push(() => closeServer(metricsServer, 1000).then(() => undefined));
+    log.info(`Metrics for Prometheus on port ${portOf(metricsServer)} (/metrics)`);
+  }
   void client.start(portOf(server)).then((ready) => {
     if (ready) log.info(`Ticketyboo is ready: ${url}`);
   });

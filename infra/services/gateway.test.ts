@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import express from 'express';
 import request from 'supertest';
 import { createLogger, listen, portOf } from '@ticketyboo/common';
@@ -74,4 +75,57 @@ describe('the gateway', () => {
     expect((await request(app).get('/')).text).toBe('landing');
     expect((await request(app).get('/tickets/new')).status).toBe(404);
   });
+
+  /** POSTs `size` bytes in 64 kB writes, 1 ms apart; resolves with the answer, rejects if the connection is reset. */
+  function postLarge(port: number, size: number, chunked: boolean): Promise<{ status: number; body: unknown }> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (!chunked) headers['content-length'] = String(size);
+      // Done once the answer is read AND every byte was sent: a gateway that hangs up on a client
+      // still sending makes its writes fail (EPIPE, ECONNRESET), and over a real network its answer is lost.
+      let answer: { status: number; body: unknown } | undefined;
+      let sentAll = false;
+      const settle = () => answer && sentAll && resolve(answer);
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/orders', headers }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => {
+          answer = { status: res.statusCode ?? 0, body: JSON.parse(text) as unknown };
+          settle();
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.on('finish', () => {
+        sentAll = true;
+        settle();
+      });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      let sent = 0;
+      // A chunk at a time, as over a real network: the gateway decides while the body is still coming.
+      const write = (): void => {
+        if (sent >= size) return void req.end();
+        sent += chunk.length;
+        if (req.write(chunk)) setTimeout(write, 1);
+        else req.once('drain', () => setTimeout(write, 1));
+      };
+      write();
+    });
+  }
+
+  it.each([['with a Content-Length', false], ['chunked', true]])(
+    'answers a 2 MB body (%s) with 413 and the JSON error, as ingress-nginx does, without resetting the connection',
+    async (_how, chunked) => {
+      const orders = await upstream('orders#1');
+      const app = createGateway({ routes, targets: (n) => (n === 'orders' ? [orders] : []), fallback: (_req, res) => void res.send('landing'), log: createLogger('test') });
+      const server = await listen(app, 0);
+      try {
+        const answer = await postLarge(portOf(server), 2 * 1024 * 1024, chunked);
+        expect(answer).toEqual({ status: 413, body: { errors: [{ message: 'Request body too large' }] } });
+      } finally {
+        server.close();
+        orders.close();
+      }
+    },
+  );
 });

@@ -25,6 +25,8 @@ export interface GatewayOptions {
 
 // The services accept 100 kB of JSON; this only stops a runaway upload from filling memory.
 const MAX_BODY_BYTES = 1024 * 1024;
+// How long a refused upload may go on being discarded (nginx's lingering_time is 30 s).
+const LINGER_MS = 30_000;
 const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
@@ -63,7 +65,7 @@ export function createGateway(opts: GatewayOptions): Express {
       return void sendError(res, 503, 'Service unavailable');
     }
     const body = await readBody(req);
-    if (body === undefined) return void sendError(res, 413, 'Request body too large');
+    if (body === undefined) return refuseTooLarge(req, res);
     const start = turn.get(route.upstream) ?? 0;
     turn.set(route.upstream, start + 1);
     for (let i = 0; i < pool.length; i++) {
@@ -80,16 +82,47 @@ export function createGateway(opts: GatewayOptions): Express {
   return app;
 }
 
-/** Resolves with the body, or undefined when it is over the limit. */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * Resolves with the body, or undefined as soon as it is over the limit (at once when its
+ * Content-Length says so). The request is never destroyed here: see refuseTooLarge.
+ */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  if (Number(req.headers['content-length']) > MAX_BODY_BYTES) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      req.off('data', onData);
+      resolve(undefined);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+/**
+ * 413 as ingress-nginx gives it, with its lingering close: the rest of the upload is read and
+ * discarded first, and the answer sent once it is in. Hanging up on a client still sending resets
+ * the connection, and the reset wipes the answer before the client reads it; answering first does
+ * not help either, as Node stops reading a request once its response is sent.
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
+  const answer = () => {
+    clearTimeout(cut);
+    sendError(res, 413, 'Request body too large');
+  };
+  // A client that never stops sending is answered, and cut off, after a while.
+  const cut = setTimeout(() => {
+    res.once('finish', () => req.socket.destroy());
+    res.setHeader('connection', 'close');
+    answer();
+  }, LINGER_MS).unref();
+  if (req.readableEnded) return answer();
+  req.once('end', answer);
+  req.resume();
 }
 
 /** 'refused': nothing reached the target, another may take it; 'failed': it broke midway. */

@@ -76,6 +76,8 @@ function serviceSpec(service: BackendService, index: number, config: LaunchConfi
     env: (port) => ({
       ...process.env,
       PORT: String(port),
+      // Replicas side by side cannot share one metrics port: each takes a free one and logs it.
+      METRICS_PORT: '0',
       DATABASE_URL: config.databaseUrls[service.name],
       NATS_URL: config.natsUrl,
       NATS_STREAM: config.natsStream,

@@ -8,6 +8,7 @@ import {
   type EventData,
   type Outbox,
   type RateLimiter,
+  type ReplicaWaiters,
   type Tx,
 } from '@ticketyboo/common';
 import { cancelledEvent, createdEvent, type Order } from './order';
@@ -38,6 +39,7 @@ export class OrderService {
     private readonly orders: OrderRepository,
     private readonly tickets: TicketReplicaRepository,
     private readonly placements: RateLimiter,
+    private readonly waiters: ReplicaWaiters,
     private readonly rules: OrderRules,
   ) {}
 
@@ -125,17 +127,15 @@ export class OrderService {
     ticketId: string,
     caughtUp: (t: ReplicaTicket) => boolean,
   ): Promise<{ ticket: ReplicaTicket; held: boolean }> {
-    const deadline = Date.now() + this.rules.replicaWaitMs;
-    for (;;) {
-      const found = await this.tickets.findWithHolder(this.db, ticketId);
+    const found = await this.waiters.waitFor(
+      ticketId,
+      () => this.tickets.findWithHolder(this.db, ticketId),
       // A ticket someone holds is refused at once, whatever its price: no point waiting.
-      if (found && (found.held || caughtUp(found.ticket))) return found;
-      if (Date.now() >= deadline) {
-        if (found) return found;
-        throw new NotFoundError('Ticket not found');
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
+      (f) => f !== undefined && (f.held || caughtUp(f.ticket)),
+      this.rules.replicaWaitMs,
+    );
+    if (!found) throw new NotFoundError('Ticket not found');
+    return found;
   }
 }
 

@@ -6,6 +6,7 @@ import {
   migrate,
   Outbox,
   RateLimiter,
+  ReplicaWaiters,
   type Consumer,
   type Service,
   type ServiceDeps,
@@ -29,12 +30,13 @@ export function createOrdersService({ db, bus, log, config }: ServiceDeps<Orders
     windowSeconds: 60,
     message: 'Too many orders; try again in a minute',
   });
-  const orders = new OrderService(db, outbox, orderRepository, replicaRepository, placements, {
+  const waiters = new ReplicaWaiters(config.REPLICA_MAX_WAITERS, config.REPLICA_RECHECK_MS);
+  const orders = new OrderService(db, outbox, orderRepository, replicaRepository, placements, waiters, {
     lockSeconds: config.ORDER_EXPIRATION_SECONDS,
     replicaWaitMs: config.REPLICA_WAIT_MS,
     maxUnpaidOrders: config.MAX_UNPAID_ORDERS,
   });
-  const replica = new TicketReplica(replicaRepository);
+  const replica = new TicketReplica(replicaRepository, (id) => waiters.applied(id));
   const consumers: Consumer[] = [];
   return {
     name: 'orders',

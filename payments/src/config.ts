@@ -14,6 +14,10 @@ export const paymentsConfig = baseConfig
       .default('usd'),
     /** How long a payment waits for a just-created order to reach the replica. */
     REPLICA_WAIT_MS: positiveInt().default(2000),
+    /** Requests that may wait for the replica at once; beyond, one answers with what the replica has. */
+    REPLICA_MAX_WAITERS: positiveInt().default(100),
+    /** A waiting request re-reads this often, for what another replica's consumer applied (it wakes only its own). */
+    REPLICA_RECHECK_MS: positiveInt().default(250),
   })
   .refine((c) => !c.STRIPE_SECRET_KEY || Boolean(c.STRIPE_WEBHOOK_SECRET), {
     error: 'must be set with STRIPE_SECRET_KEY',

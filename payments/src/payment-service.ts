@@ -11,6 +11,7 @@ import {
   type EventData,
   type Logger,
   type Outbox,
+  type ReplicaWaiters,
   type Tx,
 } from '@ticketyboo/common';
 import { isSettled, toEvent, type Charge } from './charge';
@@ -51,6 +52,8 @@ export class PaymentService {
     private readonly outbox: Outbox,
     private readonly charges: ChargeRepository,
     private readonly replicas: ReplicaRepository,
+    /** Requests waiting for an order to reach the replica, woken when order.created is applied. */
+    private readonly waiters: ReplicaWaiters,
     private readonly processor: PaymentProcessor,
     private readonly rules: PaymentRules,
     private readonly log: Logger,
@@ -163,6 +166,7 @@ export class PaymentService {
       expiresAt: new Date(o.expiresAt),
       version: o.version,
     });
+    tx.afterCommit(() => this.waiters.applied(o.id));
   }
 
   async onOrderCancelled(tx: Tx, o: EventData<'order.cancelled'>): Promise<void> {
@@ -219,13 +223,14 @@ export class PaymentService {
   }
 
   private async waitForOrder(orderId: string): Promise<ReplicaOrder> {
-    const deadline = Date.now() + this.rules.replicaWaitMs;
-    for (;;) {
-      const order = await this.replicas.findOrder(this.db, orderId);
-      if (order) return order;
-      if (Date.now() >= deadline) throw new NotFoundError('Order not found');
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const order = await this.waiters.waitFor(
+      orderId,
+      () => this.replicas.findOrder(this.db, orderId),
+      (o) => o !== undefined,
+      this.rules.replicaWaitMs,
+    );
+    if (!order) throw new NotFoundError('Order not found');
+    return order;
   }
 }
 

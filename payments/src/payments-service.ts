@@ -4,6 +4,7 @@ import {
   defineService,
   migrate,
   Outbox,
+  ReplicaWaiters,
   type Consumer,
   type Service,
   type ServiceDeps,
@@ -29,11 +30,13 @@ export function processorFromConfig(config: PaymentsConfig): PaymentProcessor {
 export function createPaymentsService(deps: ServiceDeps<PaymentsConfig>, processor = processorFromConfig(deps.config)): Service {
   const { db, bus, log, config } = deps;
   const outbox = new Outbox(db, bus, log);
+  const waiters = new ReplicaWaiters(config.REPLICA_MAX_WAITERS, config.REPLICA_RECHECK_MS);
   const payments = new PaymentService(
     db,
     outbox,
     new ChargeRepository(),
     new ReplicaRepository(),
+    waiters,
     processor,
     { currency: config.CURRENCY, replicaWaitMs: config.REPLICA_WAIT_MS },
     log,

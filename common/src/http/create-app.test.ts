@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import { Router } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
-import { ConflictError, ForbiddenError } from '../errors/http-errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors/http-errors';
+import { metrics } from '../observability/metrics';
 import { createLogger } from '../log';
 import { SessionTokens } from '../session/session';
 import { createHttpApp } from './create-app';
@@ -48,6 +49,9 @@ describe('the shared HTTP shell', () => {
   router.get('/conflict', () => {
     throw new ConflictError('Ticket is already reserved');
   });
+  router.get('/:id', (req) => {
+    throw new NotFoundError(`No thing ${req.params.id}`);
+  });
   router.post('/validated', (req, res) => {
     const body = validate(z.object({ price: z.number().positive(), title: z.string().min(1) }), req.body);
     res.status(201).json(body);
@@ -85,6 +89,18 @@ describe('the shared HTTP shell', () => {
     expect((await request(app).get('/api/things/conflict').expect(409)).body).toEqual({
       errors: [{ message: 'Ticket is already reserved' }],
     });
+  });
+
+  it('serves no /metrics on the app port, and labels a route with its mount prefix even when it fails', async () => {
+    const { app } = appWith(router);
+    await request(app).get('/metrics').expect(404);
+    await request(app).get('/api/things/conflict').expect(409);
+    await request(app).get('/api/things/some-id').expect(404);
+    const text = await metrics.metrics();
+    expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/things\/conflict",status="409"\} \d+/);
+    expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/things\/:id",status="404"\} \d+/);
+    expect(text).not.toMatch(/route="\/:id"/);
+    expect(text).not.toContain('some-id');
   });
 
   it('names every invalid field in a 400', async () => {

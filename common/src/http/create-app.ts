@@ -5,7 +5,7 @@ import { errorHandler, notFoundHandler } from '../errors/error-handler';
 import type { Logger } from '../log';
 import type { SessionTokens } from '../session/session';
 import { runInContext } from '../observability/context';
-import { httpDuration, metrics } from '../observability/metrics';
+import { httpDuration } from '../observability/metrics';
 import type { TrustProxy } from '../runtime/config';
 import { refuseCrossSite, refuseUnknownHost } from './same-origin';
 import { currentUser, type RevocationCheck } from './session-middleware';
@@ -30,7 +30,7 @@ function isQuiet(method: string, status: number): boolean {
 /**
  * The HTTP shell every service shares, whether it runs alone or mounted beside the others in
  * one process: request ids, security headers, a cross-site guard, a 100 kB JSON body limit, the
- * current user, JSON errors.
+ * current user, JSON errors. No /metrics here: that is serveMetrics, on a port of its own.
  */
 export function createHttpApp(opts: {
   log: Logger;
@@ -61,17 +61,16 @@ export function createHttpApp(opts: {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      // The route pattern, not the path, so ids do not become label values.
-      const route = req.route ? `${req.baseUrl}${String((req.route as { path: unknown }).path)}` : 'unmatched';
+      // The route pattern, not the path, so ids do not become label values. The mount's prefix
+      // is the one recorded on the way in: an error leaving the router has reset req.baseUrl.
+      const prefix = (res.locals.mountPrefix as string | undefined) ?? req.baseUrl;
+      const route = req.route ? `${prefix}${String((req.route as { path: unknown }).path)}` : 'unmatched';
       httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       const ms = Math.round(seconds * 1000);
       const level = isQuiet(req.method, res.statusCode) && ms <= slowMs ? 'debug' : 'info';
       opts.log[level]({ requestId: req.id, method: req.method, url: req.originalUrl, status: res.statusCode, ms }, 'request');
     });
     runInContext({ requestId: req.id }, next);
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.set('content-type', metrics.contentType).send(await metrics.metrics());
   });
   // Only the API: the client's pages set their own headers (Next.js needs its own CSP).
   app.use('/api', helmet(), (_req, res, next) => {
@@ -89,7 +88,12 @@ export function createHttpApp(opts: {
     }),
   );
   app.use(currentUser(opts.tokens, opts.isRevoked));
-  for (const m of opts.mounts) app.use(m.prefix, m.router);
+  for (const m of opts.mounts) {
+    app.use(m.prefix, (req, res, next) => {
+      res.locals.mountPrefix = req.baseUrl;
+      next();
+    }, m.router);
+  }
   app.use('/api', notFoundHandler);
   app.use(errorHandler(opts.log));
   return app;

@@ -9,6 +9,8 @@ import { eventsPublished, outboxLag } from '../observability/metrics';
 /** A transaction that can also publish: the event row commits or rolls back with the change. */
 export interface Tx extends Queryable {
   publish<S extends EventSubject>(subject: S, data: EventData<S>): Promise<void>;
+  /** Runs `fn` once the transaction has committed (never if it rolls back), e.g. to wake waiters. */
+  afterCommit(fn: () => void): void;
 }
 
 export interface OutboxOptions {
@@ -53,10 +55,14 @@ export class Outbox {
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     let wrote = false;
-    const result = await this.db.transaction((q) =>
-      fn({
+    // Collected per attempt: a callback of a rolled-back attempt must not run.
+    let committed: (() => void)[] = [];
+    const result = await this.db.transaction((q) => {
+      committed = [];
+      return fn({
         query: (sql, params) => q.query(sql, params),
         exec: (sql) => q.exec(sql),
+        afterCommit: (f) => void committed.push(f),
         publish: async (subject, data) => {
           // A payload that breaks the contract is a bug here, not something for consumers to discover.
           const checked = eventSchemas[subject].parse(data);
@@ -68,9 +74,10 @@ export class Outbox {
           ]);
           wrote = true;
         },
-      }),
-    );
+      });
+    });
     if (wrote) this.kick();
+    for (const f of committed) f();
     return result;
   }
 

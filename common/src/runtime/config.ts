@@ -70,6 +70,8 @@ export const baseConfig = z.object({
   NATS_STREAM_REPLICAS: positiveInt().default(1),
   /** On SIGTERM, how long requests in flight may take before their connections are cut. */
   HTTP_DRAIN_MS: positiveInt().default(5000),
+  /** Where Prometheus scrapes /metrics, a port of its own that no gateway or ingress routes; unset: 9464 for a service run alone, none under `npm start`. */
+  METRICS_PORT: port().optional(),
   /** Connections each process keeps to its database at most; unset: 10 per service (3 under `npm start`). */
   DATABASE_POOL_MAX: positiveInt().optional(),
   /** The proxy hops in front of the service: none unless it runs behind the gateway or an ingress. */

@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { spawnOnServers, type RunningProcess } from '../testing';
 
@@ -23,11 +23,27 @@ function logLine(p: RunningProcess, pattern: RegExp): Promise<void> {
   });
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 describe('a service process (runService): health, readiness and graceful shutdown', () => {
   it('serves /healthz and /readyz, finishes a request in flight on SIGTERM, and exits 0 within 10 s', async () => {
-    const running = await spawnOnServers('auth/src/main.ts');
+    const metricsPort = await freePort();
+    const running = await spawnOnServers('auth/src/main.ts', { METRICS_PORT: String(metricsPort) });
     const auth = running.process;
     try {
+      // Metrics on their own port, which the gateway and the ingress do not route; none on the app's.
+      expect((await fetch(`${auth.base}/metrics`)).status).toBe(404);
+      await fetch(`${auth.base}/api/users/currentuser`);
+      const metricsText = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      expect(metricsText).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/users\/currentuser",status="200"\} 1/);
+
       expect(await (await fetch(`${auth.base}/healthz`)).json()).toEqual({ status: 'ok' });
       const ready = await fetch(`${auth.base}/readyz`);
       expect(ready.status).toBe(200);

@@ -3,6 +3,7 @@ import { MemoryBus } from '../bus/memory-bus';
 import type { EventBus } from '../bus/event-bus';
 import { PgDatabase } from '../db/pg-database';
 import { createHttpApp } from '../http/create-app';
+import { DEFAULT_METRICS_PORT, serveMetrics } from '../observability/metrics-server';
 import { sessionRevocations } from '../session/revocations';
 import { configureLogs, createLogger } from '../log';
 import { SessionTokens } from '../session/session';
@@ -51,6 +52,9 @@ export async function runService(definition: ServiceDefinition, env = process.en
   });
   const server = await listen(app, config.PORT);
   const port = portOf(server);
+  const metricsServer = await serveMetrics(config.METRICS_PORT ?? DEFAULT_METRICS_PORT);
+  // Not a URL: launchers and tests take the first http://localhost URL logged for the service's.
+  log.info({ metricsPort: portOf(metricsServer) }, `${name} metrics on port ${portOf(metricsServer)} (/metrics)`);
   // The URL is logged once ready, below: launchers and tests wait for that line.
   log.info({ port }, `${name} listening on port ${port}, starting`);
   const starting = service.start();
@@ -62,6 +66,7 @@ export async function runService(definition: ServiceDefinition, env = process.en
       // Consumers finish the messages they hold; the outbox relay and any worker stop after them.
       await service.stop();
     }
+    await closeServer(metricsServer, 1000);
     await bus.close();
     await db.close();
     log.info('stopped');
