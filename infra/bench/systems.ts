@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createLogger, JetStreamBus, type EventBus } from '@ticketyboo/common';
 import { eventually, NATS_TEST_URL, NO_PER_USER_LIMITS, spawnEntry, type RunningProcess } from '@ticketyboo/common/testing';
-import { ensureClientBuilt, markClientBuildStale } from '../local/client-build';
+import { ensureClientBuilt, removeClientBuild } from '../local/client-build';
 import { footprintOf, type Footprint } from './footprint';
 import { startTopology } from '../services/topology.test-helpers';
 
@@ -120,12 +120,12 @@ async function launch(s: SystemSettings, dataDir: string): Promise<{ proc: Runni
 /**
  * `npm start`: the whole marketplace in one process on its embedded PostgreSQL and an in-process
  * bus. Started twice: the first run on an empty data folder (and, unless `clientBuilt`, with the
- * web client's build made stale, as on a fresh clone), stopped, then started again.
+ * web client's build and its cache removed, as on a fresh clone), stopped, then started again.
  */
 export async function startEmbedded(s: SystemSettings & { clientBuilt: boolean }): Promise<SystemUnderTest> {
   const log = createLogger('bench');
   if (s.clientBuilt) await ensureClientBuilt({ info: (msg) => log.info(msg) });
-  else await markClientBuildStale();
+  else await removeClientBuild();
   const dataDir = await mkdtemp(join(tmpdir(), 'ticketyboo-bench-'));
   const first = await launch(s, dataDir);
   await first.proc.stop();

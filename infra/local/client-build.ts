@@ -42,9 +42,9 @@ export async function clientBuildIsCurrent(): Promise<boolean> {
   return Math.max(...sources) <= stamp.mtimeMs;
 }
 
-/** Makes the next start rebuild the client, as on a fresh clone (for the benchmark). */
-export async function markClientBuildStale(): Promise<void> {
-  await rm(STAMP, { force: true });
+/** Removes the client's build and its cache, so the next start builds it as on a fresh clone (for the benchmark). */
+export async function removeClientBuild(): Promise<void> {
+  await rm(join(CLIENT_DIR, '.next'), { recursive: true, force: true });
 }
 
 export interface BuildLog {

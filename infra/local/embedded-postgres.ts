@@ -43,7 +43,7 @@ interface RunAs {
 const SETTINGS = [
   'listen_addresses=127.0.0.1',
   'unix_socket_directories=',
-  'shared_buffers=32MB',
+  'shared_buffers=16MB',
   'io_method=sync',
   'max_logical_replication_workers=0',
 ].flatMap((s) => ['-c', s]);
