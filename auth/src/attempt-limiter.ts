@@ -1,5 +1,5 @@
-import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { TooManyRequestsError, type Database } from '@ticketyboo/common';
+import type { RateLimiterPostgres } from 'rate-limiter-flexible';
+import { consumeOrRefuse, postgresRateLimiter, type Database } from '@ticketyboo/common';
 
 export interface AttemptLimits {
   /** Sign-ins and sign-ups from one IP address per window. */
@@ -46,9 +46,9 @@ export class AttemptLimiter {
 
   /** Counts an attempt from `ip` (on `account`, if any): refuses it (429) past a limit, or delays it. */
   async attempt(ip: string, account?: string): Promise<void> {
-    await consume(this.byIp, ip, 'Too many attempts; try again later');
+    await consumeOrRefuse(this.byIp, ip, 'Too many attempts; try again later');
     if (account === undefined) return;
-    await consume(this.byAccountFromIp, accountFromIp(account, ip), 'Too many wrong passwords; try again later');
+    await consumeOrRefuse(this.byAccountFromIp, accountFromIp(account, ip), 'Too many wrong passwords; try again later');
     const { consumedPoints } = await this.byAccount.consume(account);
     const delay = this.delayFor(consumedPoints);
     if (delay > 0) await this.sleep(delay);
@@ -73,29 +73,8 @@ export class AttemptLimiter {
   }
 
   private limiter(keyPrefix: string, points: number, duration: number): RateLimiterPostgres {
-    return new RateLimiterPostgres({
-      // The library needs only `query({text, values})`, so it shares our Database port (and its pool,
-      // or the embedded PGlite) instead of opening connections of its own.
-      storeClient: { query: (q: { text: string; values?: unknown[] }) => this.db.query(q.text, q.values) },
-      storeType: 'pool',
-      tableName: TABLE,
-      tableCreated: true,
-      clearExpiredByTimeout: false,
-      keyPrefix,
-      points,
-      duration,
-    });
+    return postgresRateLimiter(this.db, { keyPrefix, points, duration });
   }
 }
 
 const accountFromIp = (account: string, ip: string) => `${account}|ip:${ip}`;
-
-async function consume(limiter: RateLimiterPostgres, key: string, refusal: string): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (err) {
-    // The library rejects with a RateLimiterRes when over the limit, with an Error when the store fails.
-    if (!(err instanceof RateLimiterRes)) throw err;
-    throw new TooManyRequestsError(Math.max(1, Math.ceil(err.msBeforeNext / 1000)), refusal);
-  }
-}

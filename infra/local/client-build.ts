@@ -56,7 +56,7 @@ export async function ensureClientBuilt(log: BuildLog, signal?: AbortSignal): Pr
   if (await clientBuildIsCurrent()) return;
   await withLock(signal, async () => {
     if (await clientBuildIsCurrent()) return; // built by whoever held the lock
-    log.info('Building the web client (first run, or its sources changed): about 1–2 minutes');
+    log.info('Building the web client (first run, or its sources changed): usually under a minute');
     const started = Date.now();
     await rm(STAMP, { force: true });
     await runNextBuild((step) => log.info(`  web client: ${step}`), signal);

@@ -25,10 +25,36 @@ export interface RateLimit {
 }
 
 /**
+ * rate-limiter-flexible's PostgreSQL store over our Database port (it needs only
+ * `query({text, values})`), so it shares the service's pool instead of opening connections of its
+ * own. The table comes from the service's migrations, and the library's sweeping timer is off: one
+ * row per key is reused window after window, and no timer outlives stop().
+ */
+export function postgresRateLimiter(db: Queryable, opts: { keyPrefix: string; points: number; duration: number }): RateLimiterPostgres {
+  return new RateLimiterPostgres({
+    storeClient: { query: (q: { text: string; values?: unknown[] }) => db.query(q.text, q.values) },
+    storeType: 'client',
+    tableName: 'rate_limits',
+    tableCreated: true,
+    clearExpiredByTimeout: false,
+    ...opts,
+  });
+}
+
+/** Counts one request for `key`; past the limit, refuses it: 429 with Retry-After and `message`. */
+export async function consumeOrRefuse(limiter: RateLimiterPostgres, key: string, message: string): Promise<RateLimiterRes> {
+  try {
+    return await limiter.consume(key);
+  } catch (err) {
+    // The library rejects with a RateLimiterRes when over the limit, with an Error when the store fails.
+    if (err instanceof RateLimiterRes) throw new TooManyRequestsError(Math.max(1, Math.ceil(err.msBeforeNext / 1000)), message);
+    throw err;
+  }
+}
+
+/**
  * A fixed-window counter per key (a user, an IP) in the service's own database, so every replica
- * counts the same requests: rate-limiter-flexible's PostgreSQL store, whose one upsert per
- * request counts racing requests exactly. Fed our Database port rather than a `pg` pool, it
- * runs on the PostgreSQL server and on embedded PGlite alike.
+ * counts the same requests; one upsert per request counts racing requests exactly.
  */
 export class RateLimiter {
   private readonly limiter: RateLimiterPostgres;
@@ -37,28 +63,11 @@ export class RateLimiter {
     db: Queryable,
     private readonly limit: RateLimit,
   ) {
-    this.limiter = new RateLimiterPostgres({
-      // The store calls `query({text, values})` as on a `pg` client; its statement names are only a cache hint.
-      storeClient: { query: (q: { text: string; values?: unknown[] }) => db.query(q.text, q.values) },
-      storeType: 'client',
-      // Created by the service's own migrations (auth has one too), not by the store on its own schedule.
-      tableName: 'rate_limits',
-      tableCreated: true,
-      // One row per key, reused window after window: nothing to sweep, and no timer outlives stop().
-      clearExpiredByTimeout: false,
-      keyPrefix: limit.name,
-      points: limit.points,
-      duration: limit.windowSeconds,
-    });
+    this.limiter = postgresRateLimiter(db, { keyPrefix: limit.name, points: limit.points, duration: limit.windowSeconds });
   }
 
   /** Counts one request for `key`, refusing it (429 with Retry-After) past the limit. */
   async consume(key: string): Promise<void> {
-    try {
-      await this.limiter.consume(key);
-    } catch (err) {
-      if (err instanceof RateLimiterRes) throw new TooManyRequestsError(Math.max(1, Math.ceil(err.msBeforeNext / 1000)), this.limit.message);
-      throw err;
-    }
+    await consumeOrRefuse(this.limiter, key, this.limit.message);
   }
 }
